@@ -1,0 +1,40 @@
+# Kokkos: try the package's own config first. Debian's libtrilinos-kokkos-dev ships a
+# KokkosConfig.cmake that points at a non-existent /usr/lib/include, so when that config
+# fails (or yields a target whose include directory is missing) fall back to the library
+# and headers that the package does install. Defines Kokkos::kokkoscore either way.
+if(NOT TARGET Kokkos::kokkoscore)
+  find_package(Kokkos QUIET CONFIG)
+  set(_resorb_kokkos_ok FALSE)
+  if(Kokkos_FOUND AND TARGET Kokkos::kokkoscore)
+    get_target_property(_kinc Kokkos::kokkoscore INTERFACE_INCLUDE_DIRECTORIES)
+    set(_resorb_kokkos_ok TRUE)
+    foreach(_d IN LISTS _kinc)
+      if(NOT _d MATCHES "\\$<" AND NOT EXISTS "${_d}")
+        set(_resorb_kokkos_ok FALSE)
+      endif()
+    endforeach()
+  endif()
+  if(NOT _resorb_kokkos_ok)
+    find_path(KOKKOS_INCLUDE_DIR Kokkos_Core.hpp PATH_SUFFIXES trilinos)
+    find_library(KOKKOS_CORE_LIBRARY NAMES kokkoscore trilinos_kokkoscore)
+    include(FindPackageHandleStandardArgs)
+    find_package_handle_standard_args(KokkosFallback REQUIRED_VARS KOKKOS_CORE_LIBRARY KOKKOS_INCLUDE_DIR)
+    if(TARGET Kokkos::kokkoscore)
+      # A broken imported target exists from the config: build our own under another name.
+      set(_ktarget resorb_kokkos_fallback)
+    else()
+      set(_ktarget Kokkos::kokkoscore)
+    endif()
+    add_library(${_ktarget} UNKNOWN IMPORTED GLOBAL)
+    set_target_properties(${_ktarget} PROPERTIES IMPORTED_LOCATION ${KOKKOS_CORE_LIBRARY}
+                                                 INTERFACE_INCLUDE_DIRECTORIES ${KOKKOS_INCLUDE_DIR}
+                                                 INTERFACE_LINK_LIBRARIES dl)
+    set(RESORB_KOKKOS_TARGET ${_ktarget})
+  else()
+    set(KokkosFallback_FOUND TRUE)
+    set(RESORB_KOKKOS_TARGET Kokkos::kokkoscore)
+  endif()
+else()
+  set(KokkosFallback_FOUND TRUE)
+  set(RESORB_KOKKOS_TARGET Kokkos::kokkoscore)
+endif()

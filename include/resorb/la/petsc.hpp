@@ -1,0 +1,124 @@
+#pragma once
+/// @file
+/// RAII ownership of PETSc objects and creation of matrices/vectors laid out by a DofMap.
+
+#include "resorb/fem/dof_map.hpp"
+
+#include <petscksp.h>
+
+#include <memory>
+#include <utility>
+
+namespace resorb::la {
+
+/// Owns one PETSc object handle (Mat, Vec, KSP, ...) and destroys it on scope exit.
+template <class Handle, PetscErrorCode (*Destroy)(Handle*)> class Owned {
+public:
+  Owned() = default;
+  /// Takes ownership of @p h.
+  explicit Owned(Handle h) : h_(h) {}
+  ~Owned() { reset(); }
+  Owned(const Owned&) = delete;
+  Owned& operator=(const Owned&) = delete;
+  Owned(Owned&& o) noexcept : h_(std::exchange(o.h_, nullptr)) {}
+  Owned& operator=(Owned&& o) noexcept {
+    if (this != &o) {
+      reset();
+      h_ = std::exchange(o.h_, nullptr);
+    }
+    return *this;
+  }
+  /// The raw handle, still owned by this object.
+  [[nodiscard]] Handle get() const { return h_; }
+  /// Address of the handle, for PETSc creation functions that write it.
+  [[nodiscard]] Handle* out() {
+    reset();
+    return &h_;
+  }
+  /// Destroys the object now.
+  void reset() {
+    if (h_ != nullptr)
+      Destroy(&h_);
+    h_ = nullptr;
+  }
+  /// True when an object is held.
+  explicit operator bool() const { return h_ != nullptr; }
+
+private:
+  Handle h_ = nullptr;
+};
+
+/// Owned PETSc matrix.
+using Matrix = Owned<Mat, MatDestroy>;
+/// Owned PETSc vector.
+using Vector = Owned<Vec, VecDestroy>;
+/// Owned PETSc Krylov solver.
+using Krylov = Owned<KSP, KSPDestroy>;
+/// Owned PETSc null space.
+using NullSpace = Owned<MatNullSpace, MatNullSpaceDestroy>;
+
+/// Number of nonzero blocks per owned node row, split into the diagonal (owned columns)
+/// and off-diagonal parts as PETSc's MPI matrices want them.
+struct NodeSparsity {
+  std::vector<PetscInt> diagonal;     ///< per owned node: nonzero blocks in owned columns
+  std::vector<PetscInt> off_diagonal; ///< per owned node: nonzero blocks in other columns
+};
+
+/// Exact block sparsity of the node graph of @p dofmap, including couplings that only
+/// other ranks' cells create (exchanged with the owners). Collective.
+[[nodiscard]] NodeSparsity node_sparsity(const fem::DofMap& dofmap);
+
+/// Creates a matrix for @p block_size DOFs per node with exact preallocation and a local-to-
+/// global mapping, so that MatSetValuesBlockedLocal() takes local node indices. The type is
+/// AIJ unless PETSc options (prefix @p options_prefix) say otherwise (e.g. `-mat_type baij`).
+[[nodiscard]] Matrix create_matrix(const fem::DofMap& dofmap, int block_size,
+                                   const char* options_prefix = nullptr);
+
+/// Creates a ghosted vector (owned entries, then ghost entries in the local form) for
+/// @p block_size DOFs per node of @p dofmap.
+[[nodiscard]] Vector create_ghosted_vector(const fem::DofMap& dofmap, int block_size);
+
+/// Copies owned values to the ghost entries of every rank (VecGhostUpdate forward INSERT).
+void update_ghosts(Vec v);
+/// Adds ghost entries into their owners and zeroes them (VecGhostUpdate reverse ADD).
+void accumulate_ghosts(Vec v);
+
+/// Read-only access to the local form (owned + ghosts) of a ghosted vector.
+class LocalRead {
+public:
+  /// Opens the local form of @p v.
+  explicit LocalRead(Vec v);
+  ~LocalRead();
+  LocalRead(const LocalRead&) = delete;
+  LocalRead& operator=(const LocalRead&) = delete;
+  /// Local values.
+  [[nodiscard]] const PetscScalar* data() const { return data_; }
+  /// Value @p i of the local form.
+  [[nodiscard]] PetscScalar operator[](PetscInt i) const { return data_[i]; }
+
+private:
+  Vec global_;
+  Vec local_ = nullptr;
+  const PetscScalar* data_ = nullptr;
+};
+
+/// Writable access to the local form (owned + ghosts) of a ghosted vector.
+class LocalWrite {
+public:
+  /// Opens the local form of @p v.
+  explicit LocalWrite(Vec v);
+  ~LocalWrite();
+  LocalWrite(const LocalWrite&) = delete;
+  LocalWrite& operator=(const LocalWrite&) = delete;
+  /// Local values.
+  [[nodiscard]] PetscScalar* data() { return data_; }
+  /// Value @p i of the local form.
+  [[nodiscard]] PetscScalar& operator[](PetscInt i) { return data_[i]; }
+
+private:
+  Vec global_;
+  Vec local_ = nullptr;
+  PetscScalar* data_ = nullptr;
+};
+
+} // namespace resorb::la

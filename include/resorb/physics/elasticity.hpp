@@ -1,0 +1,133 @@
+#pragma once
+/// @file
+/// Small-strain isotropic linear elasticity on P1/P2 tetrahedra, multi-material.
+///
+/// Weak form: find u in V with u = g on Γ_D (component-wise) such that for all v
+///   ∫_Ω σ(u) : ε(v) dx = ∫_Ω f · v dx + ∫_Γ_N t · v ds,
+///   σ = λ tr(ε) I + 2 μ ε,  ε = (∇u + ∇uᵀ) / 2.
+
+#include "resorb/core/timer.hpp"
+#include "resorb/fem/dof_map.hpp"
+#include "resorb/fem/lagrange.hpp"
+#include "resorb/la/petsc.hpp"
+#include "resorb/physics/material.hpp"
+#include "resorb/solvers/linear_solver.hpp"
+
+#include <array>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace resorb::physics {
+
+/// A point or vector in 3D, SI units.
+using Vec3 = std::array<double, 3>;
+/// A vector field of position (metres in, SI value out).
+using VectorField = std::function<Vec3(const Vec3&)>;
+
+/// Linear elasticity with Dirichlet, force/traction/pressure and body loads.
+///
+/// Element loops run through Kokkos kernels (kernels/elasticity_kernels.hpp); assembly goes
+/// into a PETSc AIJ matrix with block size 3 and exact preallocation; the default solver is
+/// CG + GAMG with the rigid-body modes as near-null space. The mesh must outlive the object.
+template <fem::LagrangeElement Element> class Elasticity {
+public:
+  /// Sets up the function space on @p mesh. Collective.
+  explicit Elasticity(const mesh::TetMesh& mesh);
+  ~Elasticity();
+  Elasticity(const Elasticity&) = delete;
+  Elasticity& operator=(const Elasticity&) = delete;
+
+  /// Material of every cell in volume group @p cell_group (name or tag number).
+  /// @throws InputError for an unknown group or a non-physical material
+  void set_material(std::string_view cell_group, const IsotropicMaterial& material);
+  /// Per-cell material (heterogeneous, e.g. from CT): one E (Pa) and ν per owned cell.
+  void set_cell_materials(std::span<const double> E, std::span<const double> nu);
+  /// Prescribes displacement components on facet group @p facet_group.
+  /// @param components which of x, y, z are prescribed
+  /// @param value      prescribed displacement (m) as a function of position; zero if empty
+  void fix(std::string_view facet_group, std::array<bool, 3> components = {true, true, true},
+           VectorField value = {});
+  /// Total force (N) spread uniformly over facet group @p facet_group as a traction.
+  void apply_force(std::string_view facet_group, const Vec3& total_force);
+  /// Uniform traction (Pa) on facet group @p facet_group.
+  void apply_traction(std::string_view facet_group, const Vec3& traction);
+  /// Pressure (Pa) on facet group @p facet_group, pushing against the outward normal of
+  /// the cells the facets are attached to.
+  void apply_pressure(std::string_view facet_group, double pressure);
+  /// Body force density (N/m^3) as a function of position.
+  void set_body_force(VectorField force);
+
+  /// Assembles and solves; returns the converged displacement.
+  /// @throws SolverError when the solve does not converge
+  /// @throws InputError when a cell has no material
+  solvers::SolveReport solve(const solvers::LinearSolverSettings& settings = {});
+
+  /// Displacement vector (ghosted, block size 3, node order of dofmap()).
+  [[nodiscard]] Vec displacement() const { return u_.get(); }
+  /// Node numbering of the displacement.
+  [[nodiscard]] const fem::DofMap& dofmap() const { return dofmap_; }
+  /// The mesh.
+  [[nodiscard]] const mesh::TetMesh& mesh() const { return mesh_; }
+  /// Number of global degrees of freedom (3 per node).
+  [[nodiscard]] GlobalIndex num_dofs() const { return 3 * dofmap_.index_map().size_global(); }
+
+  /// Strain energy ½ ∫ σ : ε dx of the solution, J.
+  [[nodiscard]] double strain_energy() const;
+  /// Largest displacement magnitude over the nodes, m.
+  [[nodiscard]] double max_displacement() const;
+  /// Reaction force (N) that the supports exert on the body through facet group @p facet_group:
+  /// the sum of (K u − f) over the nodes of the group.
+  [[nodiscard]] Vec3 reaction_force(std::string_view facet_group) const;
+  /// Area-weighted mean displacement over facet group @p facet_group, m.
+  [[nodiscard]] Vec3 mean_displacement(std::string_view facet_group) const;
+  /// Area of facet group @p facet_group, m^2.
+  [[nodiscard]] double area(std::string_view facet_group) const;
+  /// Axial stiffness of a force-loaded group: |F| / (mean displacement · F/|F|), N/m.
+  /// @throws InputError when no force was applied to the group
+  [[nodiscard]] double axial_stiffness(std::string_view facet_group) const;
+  /// Per owned cell: cell-averaged von Mises stress (Pa) and hydrostatic stress (Pa).
+  [[nodiscard]] std::pair<std::vector<double>, std::vector<double>> stress_invariants() const;
+  /// Wall time per phase ("assemble", "solver setup", "solve") on this rank.
+  [[nodiscard]] const PhaseTimer& timer() const { return timer_; }
+
+private:
+  struct DirichletCondition {
+    int tag;
+    std::array<bool, 3> components;
+    VectorField value;
+  };
+  struct SurfaceLoad {
+    int tag;
+    Vec3 traction;           // used when pressure is not set
+    std::optional<double> pressure;
+    std::optional<Vec3> total_force;
+  };
+
+  void assemble();
+  void mark_dirichlet_dofs();
+  void check_materials() const;
+  void assemble_surface_loads(Vec rhs, bool skip_constrained) const;
+  void assemble_body_force(Vec rhs, bool skip_constrained) const;
+  void internal_force(Vec out) const;
+  [[nodiscard]] std::vector<LocalIndex> group_nodes(int tag) const;
+
+  const mesh::TetMesh& mesh_;
+  fem::DofMap dofmap_;
+  std::vector<double> lambda_, mu_;
+  std::vector<DirichletCondition> dirichlet_;
+  std::vector<SurfaceLoad> loads_;
+  VectorField body_force_;
+  std::vector<char> constrained_;   // per local DOF (3 per node)
+  std::vector<double> prescribed_;  // per local DOF
+  la::Matrix a_;
+  la::Vector b_, u_;
+  la::NullSpace near_null_space_;
+  PhaseTimer timer_;
+};
+
+extern template class Elasticity<fem::P1>;
+extern template class Elasticity<fem::P2>;
+
+} // namespace resorb::physics

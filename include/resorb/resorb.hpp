@@ -1,0 +1,26 @@
+#pragma once
+/// @file
+/// Umbrella header: the whole public API of resorb.
+
+#include "resorb/core/environment.hpp"
+#include "resorb/core/error.hpp"
+#include "resorb/core/index_map.hpp"
+#include "resorb/core/log.hpp"
+#include "resorb/core/timer.hpp"
+#include "resorb/core/units.hpp"
+#include "resorb/fem/dof_map.hpp"
+#include "resorb/fem/lagrange.hpp"
+#include "resorb/fem/norms.hpp"
+#include "resorb/fem/quadrature.hpp"
+#include "resorb/io/config.hpp"
+#include "resorb/io/geometries.hpp"
+#include "resorb/io/gmsh.hpp"
+#include "resorb/io/results.hpp"
+#include "resorb/io/xdmf.hpp"
+#include "resorb/mesh/box.hpp"
+#include "resorb/mesh/edges.hpp"
+#include "resorb/mesh/quality.hpp"
+#include "resorb/mesh/tet_mesh.hpp"
+#include "resorb/physics/elasticity.hpp"
+#include "resorb/physics/material.hpp"
+#include "resorb/solvers/linear_solver.hpp"

@@ -1,0 +1,54 @@
+#pragma once
+/// @file
+/// Krylov solver set-up (PETSc KSP) with resorb's defaults and PETSc options pass-through.
+
+#include "resorb/la/petsc.hpp"
+
+#include <string>
+
+namespace resorb::solvers {
+
+/// Defaults of a linear solve. Command-line PETSc options (`-ksp_type`, `-pc_type`,
+/// `-ksp_rtol`, ...) with the solver's prefix override every field.
+struct LinearSolverSettings {
+  std::string ksp_type = "cg";   ///< Krylov method
+  std::string pc_type = "gamg";  ///< preconditioner
+  double rtol = 1e-8;            ///< relative tolerance on the true (unpreconditioned) residual
+  double atol = 0.0;             ///< absolute tolerance
+  int max_iterations = 5000;     ///< iteration limit; reaching it is an error
+  std::string options_prefix;    ///< PETSc options prefix ("" = no prefix)
+};
+
+/// Outcome of one solve.
+struct SolveReport {
+  int iterations = 0;               ///< Krylov iterations
+  double relative_residual = 0.0;   ///< ||b - A x|| / ||b||, recomputed after the solve
+  std::string reason;               ///< PETSc's converged reason
+  double setup_seconds = 0.0;       ///< preconditioner set-up wall time (max over ranks)
+  double solve_seconds = 0.0;       ///< iteration wall time (max over ranks)
+};
+
+/// A configured KSP. The operator can be replaced (e.g. new coefficients) and the solver
+/// reused; the preconditioner is rebuilt on the next solve.
+class LinearSolver {
+public:
+  /// Creates the KSP on @p comm with @p settings; PETSc options are read here.
+  LinearSolver(MPI_Comm comm, const LinearSolverSettings& settings);
+  /// Sets the operator (and preconditioning matrix). Does not take ownership.
+  void set_operator(Mat a);
+  /// Builds the preconditioner for the current operator.
+  void setup();
+  /// Solves A x = b. x is the initial guess on entry.
+  /// @throws SolverError naming PETSc's reason when the iteration diverges or stalls
+  SolveReport solve(Vec b, Vec x);
+  /// The underlying KSP, for advanced configuration.
+  [[nodiscard]] KSP ksp() const { return ksp_.get(); }
+
+private:
+  la::Krylov ksp_;
+  Mat a_ = nullptr;
+  bool set_up_ = false;
+  double setup_seconds_ = 0.0;
+};
+
+} // namespace resorb::solvers

@@ -1,0 +1,171 @@
+// The `resorb` program.
+//
+//   resorb run CONFIG.toml [PETSc options]   solve the problem a config describes
+//   resorb check MESH.msh --unit mm          mesh quality report
+//   resorb mesh screw-in-bone -o FILE.msh    write the built-in screw-in-bone mesh
+//
+// Exit status: 0 success, 2 bad input (file, key, value), 3 solver failure, 1 other errors.
+#include <resorb/core/environment.hpp>
+#include <resorb/core/error.hpp>
+#include <resorb/core/log.hpp>
+#include <resorb/core/mpi.hpp>
+#include <resorb/core/units.hpp>
+#include <resorb/io/config.hpp>
+#include <resorb/io/gmsh.hpp>
+#include <resorb/io/results.hpp>
+#include <resorb/mesh/quality.hpp>
+
+#include <CLI/CLI.hpp>
+#include <petscsys.h>
+
+#include <filesystem>
+#include <iostream>
+
+using namespace resorb;
+
+namespace {
+
+template <fem::LagrangeElement Element>
+void solve_config(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer& timer) {
+  const MPI_Comm comm = mesh.comm();
+  physics::Elasticity<Element> problem(mesh);
+  for (const auto& m : config.materials)
+    problem.set_material(m.group, m.material);
+  std::vector<std::string> force_groups, fixed_groups;
+  for (const auto& b : config.boundaries) {
+    if (b.fix) {
+      problem.fix(b.group, *b.fix);
+      fixed_groups.push_back(b.group);
+    }
+    if (b.force) {
+      problem.apply_force(b.group, *b.force);
+      force_groups.push_back(b.group);
+    }
+    if (b.traction)
+      problem.apply_traction(b.group, *b.traction);
+    if (b.pressure)
+      problem.apply_pressure(b.group, *b.pressure);
+  }
+  if (config.body_force) {
+    const physics::Vec3 f = *config.body_force;
+    problem.set_body_force([f](const physics::Vec3&) { return f; });
+  }
+  log::info(comm, "[3/5] assembling and solving: {} DOFs (P{}) on {} rank(s)", problem.num_dofs(),
+            Element::degree, mpi::size(comm));
+  const auto report = problem.solve(config.solver);
+  log::info(comm, "      CG converged in {} iterations ({}), relative residual {:.2e}",
+            report.iterations, report.reason, report.relative_residual);
+  log::info(comm, "[4/5] writing fields to {}", config.output_directory.string());
+  {
+    const auto scope = timer.time("write");
+    io::write_fields(problem, config.output_directory);
+  }
+  log::info(comm, "[5/5] post-processing");
+  const auto summary = io::summarize(problem, report, force_groups, fixed_groups, timer);
+  io::write_summary(comm, summary, config.output_directory);
+  io::print_summary(comm, summary);
+  log::info(comm, "wrote {}/elasticity.xdmf (open in ParaView) and summary.json",
+            config.output_directory.string());
+}
+
+void run(MPI_Comm comm, const std::filesystem::path& config_file) {
+  const auto config = io::read_run_config(config_file);
+  if (!config.petsc_options.empty())
+    RESORB_PETSC(PetscOptionsInsertString(nullptr, config.petsc_options.c_str()));
+  // Results of an earlier run in the same directory must not pass for this run's.
+  if (mpi::rank(comm) == 0)
+    std::filesystem::remove(config.output_directory / "summary.json");
+  PhaseTimer timer;
+  mesh::MeshData data;
+  {
+    const auto scope = timer.time("read");
+    if (config.mesh_file) {
+      log::info(comm, "[1/5] reading {}", config.mesh_file->string());
+      data = io::read_gmsh_data(comm, *config.mesh_file, config.mesh_unit_m);
+    } else {
+      log::info(comm, "[1/5] meshing the built-in screw-in-bone geometry with Gmsh");
+      data = io::screw_in_bone_mesh_data(comm, *config.generate);
+    }
+  }
+  std::optional<mesh::TetMesh> mesh;
+  {
+    const auto scope = timer.time("partition");
+    log::info(comm, "[2/5] partitioning over {} rank(s)", mpi::size(comm));
+    mesh.emplace(mesh::TetMesh::distribute(comm, std::move(data)));
+  }
+  log::info(comm, "{}", mesh::format_report(mesh::quality_report(*mesh)));
+  if (config.degree == 1)
+    solve_config<fem::P1>(config, *mesh, timer);
+  else
+    solve_config<fem::P2>(config, *mesh, timer);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  Environment env(argc, argv);
+  CLI::App app{"resorb: finite elements for biodegradable magnesium implants in bone"};
+  app.require_subcommand(1);
+  app.allow_extras(); // PETSc options (-ksp_monitor, -log_view, ...) pass through
+  int verbosity = 1;
+  app.add_option("-v,--verbosity", verbosity, "0 quiet, 1 progress, 2 details");
+
+  std::string config_file;
+  auto* run_cmd = app.add_subcommand("run", "solve the problem described by a TOML config");
+  run_cmd->add_option("config", config_file, "configuration file")->required();
+  run_cmd->allow_extras();
+
+  std::string mesh_file, unit = "mm";
+  auto* check_cmd = app.add_subcommand("check", "mesh quality report of a Gmsh file");
+  check_cmd->add_option("mesh", mesh_file, "mesh file (.msh)")->required();
+  check_cmd->add_option("--unit", unit, "length unit of the file's coordinates");
+  check_cmd->allow_extras();
+
+  std::string geometry, output;
+  double mesh_size_mm = 2.5, implant_mesh_size_mm = 1.0;
+  auto* mesh_cmd = app.add_subcommand("mesh", "write a built-in geometry's mesh (MSH 4.1, mm)");
+  mesh_cmd->add_option("geometry", geometry, "geometry name")
+      ->required()
+      ->check(CLI::IsMember({"screw-in-bone"}));
+  mesh_cmd->add_option("-o,--output", output, "output .msh file")->required();
+  mesh_cmd->add_option("--mesh-size", mesh_size_mm, "element size in the bone, mm");
+  mesh_cmd->add_option("--implant-mesh-size", implant_mesh_size_mm, "element size on the implant, mm");
+  mesh_cmd->allow_extras();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return env.rank() == 0 ? app.exit(e) : (e.get_exit_code() == 0 ? 0 : 2);
+  }
+  log::set_level(verbosity);
+  try {
+    if (*run_cmd) {
+      run(env.comm(), config_file);
+    } else if (*check_cmd) {
+      const double u = unit_factor(unit, dim::length, "--unit");
+      const auto mesh = io::read_gmsh(env.comm(), mesh_file, u);
+      log::info(env.comm(), "{}", mesh::format_report(mesh::quality_report(mesh)));
+    } else if (*mesh_cmd) {
+      io::ScrewInBoneGeometry g;
+      g.mesh_size = mesh_size_mm * 1e-3;
+      g.implant_mesh_size = implant_mesh_size_mm * 1e-3;
+      const auto mesh = mesh::TetMesh::distribute(env.comm(), io::screw_in_bone_mesh_data(env.comm(), g));
+      io::write_gmsh(mesh, output, 1e-3);
+      log::info(env.comm(), "wrote {} ({} tetrahedra, coordinates in mm)", output,
+                mesh.num_global_cells());
+    }
+  } catch (const InputError& e) {
+    if (env.rank() == 0)
+      std::cerr << "resorb: error: " << e.what() << '\n';
+    return 2;
+  } catch (const SolverError& e) {
+    if (env.rank() == 0)
+      std::cerr << "resorb: solver error: " << e.what() << '\n';
+    return 3;
+  } catch (const std::exception& e) {
+    if (env.rank() == 0)
+      std::cerr << "resorb: error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,115 @@
+#include "resorb/core/units.hpp"
+
+#include "resorb/core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <map>
+
+namespace resorb {
+
+namespace {
+
+struct UnitDefinition {
+  double factor;
+  Dimension dimension;
+};
+
+const std::map<std::string, UnitDefinition, std::less<>>& unit_table() {
+  static const std::map<std::string, UnitDefinition, std::less<>> table = {
+      {"m", {1.0, dim::length}},
+      {"cm", {1e-2, dim::length}},
+      {"mm", {1e-3, dim::length}},
+      {"um", {1e-6, dim::length}},
+      {"µm", {1e-6, dim::length}},
+      {"Pa", {1.0, dim::pressure}},
+      {"kPa", {1e3, dim::pressure}},
+      {"MPa", {1e6, dim::pressure}},
+      {"GPa", {1e9, dim::pressure}},
+      {"N", {1.0, dim::force}},
+      {"kN", {1e3, dim::force}},
+      {"mN", {1e-3, dim::force}},
+      {"N/m^3", {1.0, dim::force_per_volume}},
+      {"N/mm^3", {1e9, dim::force_per_volume}},
+      {"kg", {1.0, dim::mass}},
+      {"g", {1e-3, dim::mass}},
+      {"mg", {1e-6, dim::mass}},
+      {"s", {1.0, dim::time}},
+      {"min", {60.0, dim::time}},
+      {"h", {3600.0, dim::time}},
+      {"day", {86400.0, dim::time}},
+      {"days", {86400.0, dim::time}},
+      {"week", {604800.0, dim::time}},
+      {"weeks", {604800.0, dim::time}},
+      {"mol/m^3", {1.0, dim::concentration}},
+      {"M", {1e3, dim::concentration}},
+      {"mM", {1.0, dim::concentration}},
+      {"K", {1.0, dim::temperature}},
+      {"1", {1.0, dim::dimensionless}},
+  };
+  return table;
+}
+
+} // namespace
+
+std::string Dimension::to_string() const {
+  static constexpr std::array<const char*, 5> symbols{"m", "kg", "s", "mol", "K"};
+  std::string out;
+  for (std::size_t i = 0; i < exponents.size(); ++i) {
+    if (exponents[i] == 0)
+      continue;
+    if (!out.empty())
+      out += ' ';
+    out += symbols[i];
+    if (exponents[i] != 1)
+      out += fmt::format("^{}", exponents[i]);
+  }
+  return out.empty() ? "1 (dimensionless)" : out;
+}
+
+double unit_factor(std::string_view unit, const Dimension& expected, std::string_view context) {
+  const auto& table = unit_table();
+  const auto it = table.find(unit);
+  if (it == table.end())
+    throw InputError(fmt::format("{}: unknown unit '{}' (expected a unit of {})", context, unit,
+                                 expected.to_string()));
+  if (it->second.dimension != expected)
+    throw InputError(fmt::format("{}: unit '{}' has dimension {} but {} is required", context,
+                                 unit, it->second.dimension.to_string(), expected.to_string()));
+  return it->second.factor;
+}
+
+double parse_quantity(std::string_view text, const Dimension& expected, std::string_view context) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos)
+    throw InputError(fmt::format("{}: empty value, expected a number with a unit", context));
+  text.remove_prefix(first);
+  double value = 0.0;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  if (*begin == '+')
+    ++begin;
+  const auto [ptr, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc{} || !std::isfinite(value))
+    throw InputError(fmt::format("{}: '{}' does not start with a finite number", context, text));
+  std::string_view unit(ptr, static_cast<std::size_t>(end - ptr));
+  const auto u0 = unit.find_first_not_of(" \t");
+  unit = u0 == std::string_view::npos ? std::string_view{} : unit.substr(u0);
+  while (!unit.empty() && (unit.back() == ' ' || unit.back() == '\t'))
+    unit.remove_suffix(1);
+  if (unit.empty()) {
+    if (expected == dim::dimensionless)
+      return value;
+    throw InputError(fmt::format("{}: '{}' has no unit (expected a unit of {}, e.g. '{} {}')",
+                                 context, text, expected.to_string(), value,
+                                 expected == dim::pressure ? "GPa"
+                                 : expected == dim::length ? "mm"
+                                 : expected == dim::force  ? "N"
+                                                           : "<unit>"));
+  }
+  return value * unit_factor(unit, expected, context);
+}
+
+} // namespace resorb

@@ -1,0 +1,212 @@
+#include "resorb/io/geometries.hpp"
+
+#include "resorb/core/error.hpp"
+#include "resorb/core/mpi.hpp"
+#include "resorb/io/gmsh.hpp"
+
+#include <fmt/format.h>
+#include <gmsh.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace resorb::io {
+
+namespace {
+
+/// Bounding box (xmin, ymin, zmin, xmax, ymax, zmax) of an entity.
+std::array<double, 6> bounds(int dim, int tag) {
+  std::array<double, 6> b{};
+  gmsh::model::getBoundingBox(dim, tag, b[0], b[1], b[2], b[3], b[4], b[5]);
+  return b;
+}
+
+std::set<int> boundary_surfaces(const std::vector<int>& volumes) {
+  std::set<int> out;
+  for (int v : volumes) {
+    std::vector<int> up, down;
+    gmsh::model::getAdjacencies(3, v, up, down);
+    out.insert(down.begin(), down.end());
+  }
+  return out;
+}
+
+void add_group(int dim, const std::vector<int>& entities, int tag, const std::string& name) {
+  if (entities.empty())
+    throw Error(fmt::format("geometry: group '{}' came out empty", name));
+  gmsh::model::addPhysicalGroup(dim, entities, tag);
+  gmsh::model::setPhysicalName(dim, tag, name);
+}
+
+/// Runs @p build on rank 0 inside a Gmsh session and shares any error with all ranks.
+template <class Build> mesh::MeshData build_on_root(MPI_Comm comm, const char* what, Build build) {
+  mesh::MeshData data;
+  data.source = what;
+  std::string error;
+  if (mpi::rank(comm) == 0) {
+    try {
+      const GmshSession session;
+      gmsh::clear();
+      gmsh::model::add(what);
+      build();
+      data = mesh_data_from_gmsh_model(1e-3, what);
+      gmsh::clear();
+    } catch (const std::exception& e) {
+      error = e.what();
+    } catch (...) {
+      std::string gmsh_error;
+      gmsh::logger::getLastError(gmsh_error);
+      error = fmt::format("{}: Gmsh failed: {}", what, gmsh_error);
+    }
+  }
+  auto n = static_cast<int>(error.size());
+  MPI_Bcast(&n, 1, MPI_INT, 0, comm);
+  if (n > 0) {
+    error.resize(static_cast<std::size_t>(n));
+    MPI_Bcast(error.data(), n, MPI_CHAR, 0, comm);
+    throw InputError(error);
+  }
+  return data;
+}
+
+} // namespace
+
+void ScrewInBoneGeometry::validate() const {
+  auto positive = [](double v, const char* name) {
+    if (!std::isfinite(v) || v <= 0.0)
+      throw InputError(fmt::format("screw-in-bone geometry: {} = {} m must be positive", name, v));
+  };
+  positive(bone_radius, "bone_radius");
+  positive(bone_length, "bone_length");
+  positive(cortical_thickness, "cortical_thickness");
+  positive(implant_radius, "implant_radius");
+  positive(implant_depth, "implant_depth");
+  positive(head_height, "head_height");
+  positive(mesh_size, "mesh_size");
+  positive(implant_mesh_size, "implant_mesh_size");
+  if (implant_radius >= bone_radius - cortical_thickness)
+    throw InputError("screw-in-bone geometry: implant_radius must be smaller than the "
+                     "cancellous core radius (bone_radius - cortical_thickness)");
+  if (implant_depth >= bone_length || implant_depth <= cortical_thickness)
+    throw InputError("screw-in-bone geometry: implant_depth must exceed cortical_thickness "
+                     "and stay inside the bone (less than bone_length)");
+}
+
+mesh::MeshData screw_in_bone_mesh_data(MPI_Comm comm, const ScrewInBoneGeometry& g) {
+  g.validate();
+  // Gmsh works in millimetres here: OpenCASCADE tolerances are tuned for unit-scale models.
+  const double R = g.bone_radius * 1e3, L = g.bone_length * 1e3, t = g.cortical_thickness * 1e3;
+  const double a = g.implant_radius * 1e3, d = g.implant_depth * 1e3, h = g.head_height * 1e3;
+  return build_on_root(comm, "screw_in_bone", [&] {
+    namespace occ = gmsh::model::occ;
+    const int bone = occ::addCylinder(0, 0, 0, 0, 0, L, R);
+    const int core = occ::addCylinder(0, 0, 0, 0, 0, L - t, R - t);
+    const int rod = occ::addCylinder(0, 0, L - d, 0, 0, d + h, a);
+    gmsh::vectorpair out;
+    std::vector<gmsh::vectorpair> pieces;
+    occ::fragment({{3, bone}}, {{3, core}, {3, rod}}, out, pieces);
+    occ::synchronize();
+    // pieces[i] lists what input i became: bone, core, rod.
+    std::set<int> rod_parts, core_parts, bone_parts;
+    for (const auto& [dim, tag] : pieces[2])
+      rod_parts.insert(tag);
+    for (const auto& [dim, tag] : pieces[1])
+      if (!rod_parts.count(tag))
+        core_parts.insert(tag);
+    for (const auto& [dim, tag] : pieces[0])
+      if (!rod_parts.count(tag) && !core_parts.count(tag))
+        bone_parts.insert(tag);
+    const std::vector<int> implant(rod_parts.begin(), rod_parts.end());
+    const std::vector<int> cancellous(core_parts.begin(), core_parts.end());
+    const std::vector<int> cortical(bone_parts.begin(), bone_parts.end());
+    add_group(3, cortical, 1, "cortical");
+    add_group(3, cancellous, 2, "cancellous");
+    add_group(3, implant, 3, "implant");
+
+    const double tol = 1e-6 * L;
+    std::vector<int> base, head, interface;
+    const auto implant_surfaces = boundary_surfaces(implant);
+    std::vector<int> bone_volumes = cortical;
+    bone_volumes.insert(bone_volumes.end(), cancellous.begin(), cancellous.end());
+    const auto bone_surfaces = boundary_surfaces(bone_volumes);
+    for (int s : bone_surfaces)
+      if (bounds(2, s)[5] < tol)
+        base.push_back(s);
+    for (int s : implant_surfaces) {
+      const auto b = bounds(2, s);
+      if (b[2] > L + h - tol)
+        head.push_back(s);
+      if (bone_surfaces.count(s))
+        interface.push_back(s);
+    }
+    add_group(2, base, 11, "bone_base");
+    add_group(2, head, 12, "implant_head");
+    add_group(2, interface, 13, "implant_bone_interface");
+
+    gmsh::option::setNumber("Mesh.MeshSizeMax", g.mesh_size * 1e3);
+    gmsh::option::setNumber("Mesh.MeshSizeMin", std::min(g.mesh_size, g.implant_mesh_size) * 1e3);
+    gmsh::option::setNumber("Mesh.MeshSizeFromCurvature", 12);
+    gmsh::vectorpair implant_points;
+    gmsh::vectorpair implant_dimtags;
+    for (int v : implant)
+      implant_dimtags.emplace_back(3, v);
+    gmsh::model::getBoundary(implant_dimtags, implant_points, false, false, true);
+    gmsh::model::mesh::setSize(implant_points, g.implant_mesh_size * 1e3);
+    gmsh::option::setNumber("Mesh.Algorithm3D", 10); // HXT: fast and parallel-safe
+    gmsh::option::setNumber("General.NumThreads", 1);
+    gmsh::model::mesh::generate(3);
+  });
+}
+
+mesh::MeshData hollow_cylinder_mesh_data(MPI_Comm comm, double a, double b, double h,
+                                         double mesh_size) {
+  if (!(a > 0 && b > a && h > 0 && mesh_size > 0))
+    throw InputError("hollow cylinder: need 0 < a < b, h > 0 and a positive mesh size");
+  const double A = a * 1e3, B = b * 1e3, H = h * 1e3;
+  return build_on_root(comm, "hollow_cylinder", [&] {
+    namespace occ = gmsh::model::occ;
+    const int outer = occ::addCylinder(0, 0, 0, 0, 0, H, B);
+    const int inner = occ::addCylinder(0, 0, 0, 0, 0, H, A);
+    gmsh::vectorpair ring, map;
+    std::vector<gmsh::vectorpair> pieces;
+    occ::cut({{3, outer}}, {{3, inner}}, ring, pieces);
+    const int box = occ::addBox(0, 0, 0, 2 * B, 2 * B, H);
+    gmsh::vectorpair quarter;
+    occ::intersect(ring, {{3, box}}, quarter, pieces);
+    occ::synchronize();
+    std::vector<int> volumes;
+    for (const auto& [dim, tag] : quarter)
+      volumes.push_back(tag);
+    add_group(3, volumes, 1, "wall");
+    std::vector<int> inner_s, outer_s, x0, y0, bottom, top;
+    const double tol = 1e-6 * B;
+    for (int s : boundary_surfaces(volumes)) {
+      const auto bb = bounds(2, s);
+      if (bb[3] < tol)
+        x0.push_back(s);
+      else if (bb[4] < tol)
+        y0.push_back(s);
+      else if (bb[5] < tol)
+        bottom.push_back(s);
+      else if (bb[2] > H - tol)
+        top.push_back(s);
+      else if (bb[3] < A + tol && bb[4] < A + tol)
+        inner_s.push_back(s);
+      else
+        outer_s.push_back(s);
+    }
+    add_group(2, inner_s, 1, "inner");
+    add_group(2, outer_s, 2, "outer");
+    add_group(2, x0, 3, "x0");
+    add_group(2, y0, 4, "y0");
+    add_group(2, bottom, 5, "bottom");
+    add_group(2, top, 6, "top");
+    gmsh::option::setNumber("Mesh.MeshSizeMax", mesh_size * 1e3);
+    gmsh::option::setNumber("Mesh.MeshSizeMin", 0.5 * mesh_size * 1e3);
+    gmsh::option::setNumber("General.NumThreads", 1);
+    gmsh::model::mesh::generate(3);
+  });
+}
+
+} // namespace resorb::io

@@ -1,0 +1,128 @@
+#include "resorb/mesh/quality.hpp"
+
+#include "resorb/core/mpi.hpp"
+#include "resorb/mesh/edges.hpp"
+
+#include <Eigen/Dense>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace resorb::mesh {
+
+namespace {
+Eigen::Vector3d point(const std::array<std::array<double, 3>, 4>& x, int i) {
+  return {x[i][0], x[i][1], x[i][2]};
+}
+} // namespace
+
+double aspect_ratio(const std::array<std::array<double, 3>, 4>& x) {
+  const double volume = std::abs(signed_volume(x));
+  double area = 0.0;
+  for (const auto& f : facet_vertices)
+    area += 0.5 * (point(x, f[1]) - point(x, f[0])).cross(point(x, f[2]) - point(x, f[0])).norm();
+  const double inradius = 3.0 * volume / area;
+  // Circumcentre c solves 2 (x_i - x_0) . c = |x_i|^2 - |x_0|^2.
+  Eigen::Matrix3d a;
+  Eigen::Vector3d b;
+  const Eigen::Vector3d x0 = point(x, 0);
+  for (int i = 1; i < 4; ++i) {
+    const Eigen::Vector3d xi = point(x, i);
+    a.row(i - 1) = 2.0 * (xi - x0).transpose();
+    b(i - 1) = xi.squaredNorm() - x0.squaredNorm();
+  }
+  const double circumradius = (a.fullPivLu().solve(b) - x0).norm();
+  return circumradius / (3.0 * inradius);
+}
+
+std::array<double, 2> dihedral_range_deg(const std::array<std::array<double, 3>, 4>& x) {
+  // Outward face normals; the dihedral angle at the edge shared by faces i and j is
+  // pi minus the angle between their outward normals.
+  std::array<Eigen::Vector3d, 4> n;
+  for (int f = 0; f < 4; ++f) {
+    const auto& v = facet_vertices[static_cast<std::size_t>(f)];
+    n[f] = (point(x, v[1]) - point(x, v[0])).cross(point(x, v[2]) - point(x, v[0])).normalized();
+  }
+  double lo = 180.0, hi = 0.0;
+  for (int i = 0; i < 4; ++i)
+    for (int j = i + 1; j < 4; ++j) {
+      const double angle =
+          180.0 - std::acos(std::clamp(n[i].dot(n[j]), -1.0, 1.0)) * 180.0 / std::numbers::pi;
+      lo = std::min(lo, angle);
+      hi = std::max(hi, angle);
+    }
+  return {lo, hi};
+}
+
+QualityReport quality_report(const TetMesh& mesh) {
+  const MPI_Comm comm = mesh.comm();
+  QualityReport r;
+  double min_dihedral = 180.0, max_dihedral = 0.0, max_aspect = 0.0;
+  double min_edge = 1e300, max_edge = 0.0;
+  std::map<int, std::pair<GlobalIndex, double>> local;
+  for (LocalIndex c = 0; c < mesh.num_cells(); ++c) {
+    const auto x = mesh.cell_coordinates(c);
+    const double volume = signed_volume(x);
+    auto& entry = local[mesh.cell_tags()[static_cast<std::size_t>(c)]];
+    entry.first += 1;
+    entry.second += volume;
+    const auto [lo, hi] = dihedral_range_deg(x);
+    min_dihedral = std::min(min_dihedral, lo);
+    max_dihedral = std::max(max_dihedral, hi);
+    max_aspect = std::max(max_aspect, aspect_ratio(x));
+    for (const auto& e : edge_vertices) {
+      const double length = (point(x, e[1]) - point(x, e[0])).norm();
+      min_edge = std::min(min_edge, length);
+      max_edge = std::max(max_edge, length);
+    }
+  }
+  // Every rank reports every tag that exists in the groups or locally, in the same order.
+  std::vector<int> tags;
+  for (const auto& g : mesh.groups())
+    if (g.dim == 3)
+      tags.push_back(g.tag);
+  for (const auto& [tag, stats] : local)
+    tags.push_back(tag);
+  std::vector<int> all_tags;
+  {
+    const int p = mpi::size(comm);
+    std::vector<std::vector<int>> send(static_cast<std::size_t>(p), tags);
+    for (auto& list : mpi::exchange(comm, send))
+      all_tags.insert(all_tags.end(), list.begin(), list.end());
+    std::sort(all_tags.begin(), all_tags.end());
+    all_tags.erase(std::unique(all_tags.begin(), all_tags.end()), all_tags.end());
+  }
+  for (int tag : all_tags) {
+    const auto it = local.find(tag);
+    const GlobalIndex count = it == local.end() ? 0 : it->second.first;
+    const double volume = it == local.end() ? 0.0 : it->second.second;
+    TagStatistics s{mesh.group_name(3, tag), mpi::sum(comm, count), mpi::sum(comm, volume)};
+    r.cells += s.cells;
+    r.volume_m3 += s.volume_m3;
+    r.per_tag.emplace(tag, std::move(s));
+  }
+  r.vertices = mesh.vertex_map().size_global();
+  r.min_dihedral_deg = mpi::min(comm, min_dihedral);
+  r.max_dihedral_deg = mpi::max(comm, max_dihedral);
+  r.max_aspect_ratio = mpi::max(comm, max_aspect);
+  r.min_edge_m = mpi::min(comm, min_edge);
+  r.max_edge_m = mpi::max(comm, max_edge);
+  return r;
+}
+
+std::string format_report(const QualityReport& r) {
+  std::string out = fmt::format("mesh: {} vertices, {} tetrahedra, volume {:.6g} mm^3\n",
+                                r.vertices, r.cells, r.volume_m3 * 1e9);
+  for (const auto& [tag, s] : r.per_tag)
+    out += fmt::format("  volume group {:>3} {:<16} {:>10} cells {:>14.6g} mm^3\n", tag, s.name,
+                       s.cells, s.volume_m3 * 1e9);
+  out += fmt::format("  dihedral angles {:.2f} .. {:.2f} deg, max radius ratio {:.3g}, "
+                     "edges {:.4g} .. {:.4g} mm",
+                     r.min_dihedral_deg, r.max_dihedral_deg, r.max_aspect_ratio,
+                     r.min_edge_m * 1e3, r.max_edge_m * 1e3);
+  return out;
+}
+
+} // namespace resorb::mesh

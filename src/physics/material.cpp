@@ -1,0 +1,21 @@
+#include "resorb/physics/material.hpp"
+
+#include "resorb/core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace resorb::physics {
+
+void IsotropicMaterial::validate(std::string_view context) const {
+  if (!std::isfinite(E) || E <= 0.0)
+    throw InputError(fmt::format("{}: Young's modulus E = {} Pa is not positive", context, E));
+  if (!std::isfinite(nu) || nu >= 0.5 || nu <= -1.0)
+    throw InputError(fmt::format(
+        "{}: Poisson's ratio nu = {} is outside (-1, 0.5) (0.5 is incompressible, which "
+        "displacement-only elements cannot represent)",
+        context, nu));
+}
+
+} // namespace resorb::physics

@@ -1,0 +1,40 @@
+#include <resorb/core/error.hpp>
+#include <resorb/core/units.hpp>
+
+#include <gtest/gtest.h>
+
+using namespace resorb;
+
+TEST(Units, ParsesQuantitiesToSI) {
+  EXPECT_DOUBLE_EQ(parse_quantity("17 GPa", dim::pressure, "E"), 17e9);
+  EXPECT_DOUBLE_EQ(parse_quantity("3.2 mm", dim::length, "r"), 3.2e-3);
+  EXPECT_DOUBLE_EQ(parse_quantity("-200 N", dim::force, "F"), -200.0);
+  EXPECT_DOUBLE_EQ(parse_quantity("12 weeks", dim::time, "t"), 12 * 604800.0);
+  EXPECT_DOUBLE_EQ(parse_quantity("146 mM", dim::concentration, "c"), 146.0);
+  EXPECT_DOUBLE_EQ(parse_quantity("0.3", dim::dimensionless, "nu"), 0.3);
+}
+
+TEST(Units, LiteralsAreSI) {
+  using namespace resorb::literals;
+  EXPECT_DOUBLE_EQ(17.0_GPa, 17e9);
+  EXPECT_DOUBLE_EQ(3.2_mm, 3.2e-3);
+  EXPECT_DOUBLE_EQ(1.0_weeks, 604800.0);
+}
+
+TEST(Units, MissingUnitNamesTheKey) {
+  try {
+    (void)parse_quantity("17", dim::pressure, "materials.cortical.E");
+    FAIL() << "no error for a missing unit";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("materials.cortical.E"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("no unit"), std::string::npos);
+  }
+}
+
+TEST(Units, WrongDimensionAndUnknownUnitAreErrors) {
+  EXPECT_THROW((void)parse_quantity("17 mm", dim::pressure, "E"), InputError);
+  EXPECT_THROW((void)parse_quantity("17 furlongs", dim::length, "L"), InputError);
+  EXPECT_THROW((void)parse_quantity("abc GPa", dim::pressure, "E"), InputError);
+  EXPECT_THROW((void)parse_quantity("", dim::pressure, "E"), InputError);
+  EXPECT_THROW((void)parse_quantity("nan GPa", dim::pressure, "E"), InputError);
+}
