@@ -63,8 +63,8 @@ void pull_out(const mesh::TetMesh& mesh, double force, const std::string& output
 
   // 5. Assemble and solve with CG + GAMG (rigid-body modes as near-null space). Any PETSc
   //    option on the command line (-ksp_monitor, -pc_type hypre) overrides the defaults.
-  log::info(comm, "[3/5] solving: {} DOFs (P{}) on {} rank(s)", problem.num_dofs(),
-            Element::degree, mpi::size(comm));
+  log::info(comm, "[3/5] solving: {} DOFs (P{}) on {} rank(s)", problem.num_dofs(), Element::degree,
+            mpi::size(comm));
   const auto report = problem.solve();
   log::info(comm, "      CG: {} iterations, relative residual {:.2e}", report.iterations,
             report.relative_residual);

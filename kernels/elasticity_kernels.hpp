@@ -11,7 +11,8 @@ namespace resorb::kernels {
 
 /// Reference gradients of Element at the points of a quadrature rule exact for the
 /// stiffness integrand (degree 2(p-1) on affine cells): 1 point for P1, 4 for P2.
-template <class Element> struct StiffnessTabulation {
+template <class Element>
+struct StiffnessTabulation {
   static constexpr int num_points = Element::degree == 1 ? 1 : 4; ///< quadrature points
   static constexpr int n = Element::num_nodes;                    ///< nodes per cell
   double weight[num_points];                                      ///< reference weights
@@ -88,8 +89,8 @@ RESORB_HOST_DEVICE inline void elasticity_stiffness(const StiffnessTabulation<El
         const double dot = g[a][0] * g[b][0] + g[a][1] * g[b][1] + g[a][2] * g[b][2];
         for (int i = 0; i < 3; ++i)
           for (int j = 0; j < 3; ++j) {
-            const double v = wl * g[a][i] * g[b][j] + wm * g[a][j] * g[b][i] +
-                             (i == j ? wm * dot : 0.0);
+            const double v =
+                wl * g[a][i] * g[b][j] + wm * g[a][j] * g[b][i] + (i == j ? wm * dot : 0.0);
             ke[(3 * a + i) * m + 3 * b + j] += v;
           }
       }
@@ -107,8 +108,8 @@ RESORB_HOST_DEVICE inline void elasticity_stiffness(const StiffnessTabulation<El
 /// quadrature points (exact for P1, where the stress is constant).
 template <class Element>
 RESORB_HOST_DEVICE inline void stress_invariants(const StiffnessTabulation<Element>& tab,
-                                                 const double (&x)[4][3], double lambda,
-                                                 double mu, const double* u, double* out) {
+                                                 const double (&x)[4][3], double lambda, double mu,
+                                                 const double* u, double* out) {
   constexpr int n = Element::num_nodes;
   double kinv[3][3];
   inverse_jacobian(x, kinv);

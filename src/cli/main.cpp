@@ -129,7 +129,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"screw-in-bone"}));
   mesh_cmd->add_option("-o,--output", output, "output .msh file")->required();
   mesh_cmd->add_option("--mesh-size", mesh_size_mm, "element size in the bone, mm");
-  mesh_cmd->add_option("--implant-mesh-size", implant_mesh_size_mm, "element size on the implant, mm");
+  mesh_cmd->add_option("--implant-mesh-size", implant_mesh_size_mm,
+                       "element size on the implant, mm");
   mesh_cmd->allow_extras();
 
   try {
@@ -149,7 +150,8 @@ int main(int argc, char** argv) {
       io::ScrewInBoneGeometry g;
       g.mesh_size = mesh_size_mm * 1e-3;
       g.implant_mesh_size = implant_mesh_size_mm * 1e-3;
-      const auto mesh = mesh::TetMesh::distribute(env.comm(), io::screw_in_bone_mesh_data(env.comm(), g));
+      const auto mesh =
+          mesh::TetMesh::distribute(env.comm(), io::screw_in_bone_mesh_data(env.comm(), g));
       io::write_gmsh(mesh, output, 1e-3);
       log::info(env.comm(), "wrote {} ({} tetrahedra, coordinates in mm)", output,
                 mesh.num_global_cells());

@@ -8,8 +8,12 @@ namespace {
 int verbosity = 1;
 }
 
-void set_level(int level) { verbosity = level; }
-int level() { return verbosity; }
+void set_level(int level) {
+  verbosity = level;
+}
+int level() {
+  return verbosity;
+}
 
 void impl::write_rank0(MPI_Comm comm, int level, std::string_view message) {
   if (level > verbosity)

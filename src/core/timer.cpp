@@ -7,7 +7,8 @@
 namespace resorb {
 
 PhaseTimer::Scope::Scope(PhaseTimer& timer, std::string name)
-    : timer_(timer), name_(std::move(name)), start_(std::chrono::steady_clock::now()) {}
+    : timer_(timer), name_(std::move(name)), start_(std::chrono::steady_clock::now()) {
+}
 
 PhaseTimer::Scope::~Scope() {
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;

@@ -76,8 +76,8 @@ double unit_factor(std::string_view unit, const Dimension& expected, std::string
     throw InputError(fmt::format("{}: unknown unit '{}' (expected a unit of {})", context, unit,
                                  expected.to_string()));
   if (it->second.dimension != expected)
-    throw InputError(fmt::format("{}: unit '{}' has dimension {} but {} is required", context,
-                                 unit, it->second.dimension.to_string(), expected.to_string()));
+    throw InputError(fmt::format("{}: unit '{}' has dimension {} but {} is required", context, unit,
+                                 it->second.dimension.to_string(), expected.to_string()));
   return it->second.factor;
 }
 

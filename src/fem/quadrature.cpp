@@ -76,9 +76,8 @@ QuadratureRule make_tetrahedron(int degree) {
     return {{{0.25, 0.25, 0.25}}, {1.0 / 6.0}, 1};
   if (degree == 2) {
     const double a = 0.1381966011250105, b = 0.5854101966249685;
-    return {{{a, a, a}, {b, a, a}, {a, b, a}, {a, a, b}},
-            {1.0 / 24, 1.0 / 24, 1.0 / 24, 1.0 / 24},
-            2};
+    return {
+        {{a, a, a}, {b, a, a}, {a, b, a}, {a, a, b}}, {1.0 / 24, 1.0 / 24, 1.0 / 24, 1.0 / 24}, 2};
   }
   return collapsed_tetrahedron(degree);
 }
@@ -93,7 +92,8 @@ QuadratureRule make_triangle(int degree) {
   return collapsed_triangle(degree);
 }
 
-template <class Make> const QuadratureRule& cached(int degree, Make make) {
+template <class Make>
+const QuadratureRule& cached(int degree, Make make) {
   if (degree < 0 || degree > 30)
     throw Error(fmt::format("quadrature degree {} is out of range 0..30", degree));
   static std::mutex mutex;
@@ -107,7 +107,9 @@ template <class Make> const QuadratureRule& cached(int degree, Make make) {
 
 } // namespace
 
-const QuadratureRule& tetrahedron_rule(int degree) { return cached(degree, make_tetrahedron); }
+const QuadratureRule& tetrahedron_rule(int degree) {
+  return cached(degree, make_tetrahedron);
+}
 const QuadratureRule& triangle_rule(int degree) {
   // A separate cache from the tetrahedron's: the lambda type differs, so does the static.
   return cached(degree, [](int d) { return make_triangle(d); });

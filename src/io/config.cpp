@@ -47,14 +47,14 @@ public:
     if (dim == resorb::dim::dimensionless && (node.is_floating_point() || node.is_integer()))
       return node.value<double>().value();
     if (node.is_floating_point() || node.is_integer())
-      fail(key, fmt::format("'{}' has no unit: write it as a string with a unit of {}, e.g. "
-                            "\"{} {}\"",
-                            node.value<double>().value(), dim.to_string(),
-                            node.value<double>().value(),
-                            dim == resorb::dim::pressure ? "GPa"
-                            : dim == resorb::dim::force  ? "N"
-                            : dim == resorb::dim::length ? "mm"
-                                                         : "<unit>"));
+      fail(key,
+           fmt::format("'{}' has no unit: write it as a string with a unit of {}, e.g. "
+                       "\"{} {}\"",
+                       node.value<double>().value(), dim.to_string(), node.value<double>().value(),
+                       dim == resorb::dim::pressure ? "GPa"
+                       : dim == resorb::dim::force  ? "N"
+                       : dim == resorb::dim::length ? "mm"
+                                                    : "<unit>"));
     fail(key, "must be a number with a unit, as a string");
   }
 
@@ -110,10 +110,13 @@ RunConfig read_run_config(const std::filesystem::path& path) {
     const auto& g = r.table(gen, "mesh.screw_in_bone");
     ScrewInBoneGeometry geo;
     const std::vector<std::pair<const char*, double*>> fields{
-        {"bone_radius", &geo.bone_radius},       {"bone_length", &geo.bone_length},
+        {"bone_radius", &geo.bone_radius},
+        {"bone_length", &geo.bone_length},
         {"cortical_thickness", &geo.cortical_thickness},
-        {"implant_radius", &geo.implant_radius}, {"implant_depth", &geo.implant_depth},
-        {"head_height", &geo.head_height},       {"mesh_size", &geo.mesh_size},
+        {"implant_radius", &geo.implant_radius},
+        {"implant_depth", &geo.implant_depth},
+        {"head_height", &geo.head_height},
+        {"mesh_size", &geo.mesh_size},
         {"implant_mesh_size", &geo.implant_mesh_size}};
     std::set<std::string> allowed;
     for (const auto& [name, ptr] : fields) {

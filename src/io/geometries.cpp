@@ -40,7 +40,8 @@ void add_group(int dim, const std::vector<int>& entities, int tag, const std::st
 }
 
 /// Runs @p build on rank 0 inside a Gmsh session and shares any error with all ranks.
-template <class Build> mesh::MeshData build_on_root(MPI_Comm comm, const char* what, Build build) {
+template <class Build>
+mesh::MeshData build_on_root(MPI_Comm comm, const char* what, Build build) {
   mesh::MeshData data;
   data.source = what;
   std::string error;

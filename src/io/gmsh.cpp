@@ -30,7 +30,8 @@ std::string last_gmsh_error() {
 }
 
 /// Runs a Gmsh call and turns whatever the SDK throws into an InputError naming @p what.
-template <class F> void gmsh_call(const std::string& what, F&& f) {
+template <class F>
+void gmsh_call(const std::string& what, F&& f) {
   try {
     f();
   } catch (const Error&) {
@@ -74,8 +75,8 @@ mesh::MeshData mesh_data_from_gmsh_model(double length_unit_m, const std::string
                  [&](double x) { return x * length_unit_m; });
   auto vertex = [&](std::size_t tag) -> GlobalIndex {
     if (tag > max_tag || index_of[tag] < 0)
-      throw InputError(fmt::format("{}: element references node {} which is not defined",
-                                   source, tag));
+      throw InputError(
+          fmt::format("{}: element references node {} which is not defined", source, tag));
     return index_of[tag];
   };
 
@@ -96,8 +97,7 @@ mesh::MeshData mesh_data_from_gmsh_model(double length_unit_m, const std::string
   gmsh_call(source, [&] { gmsh::model::getEntities(volumes, 3); });
   for (const auto& [dim, entity] : volumes) {
     std::vector<int> physical;
-    gmsh_call(source,
-              [&] { gmsh::model::getPhysicalGroupsForEntity(dim, entity, physical); });
+    gmsh_call(source, [&] { gmsh::model::getPhysicalGroupsForEntity(dim, entity, physical); });
     int tag = entity;
     if (has_volume_groups) {
       if (physical.empty())
@@ -109,8 +109,9 @@ mesh::MeshData mesh_data_from_gmsh_model(double length_unit_m, const std::string
     }
     std::vector<int> types;
     std::vector<std::vector<std::size_t>> element_tags, element_nodes;
-    gmsh_call(source,
-              [&] { gmsh::model::mesh::getElements(types, element_tags, element_nodes, 3, entity); });
+    gmsh_call(source, [&] {
+      gmsh::model::mesh::getElements(types, element_tags, element_nodes, 3, entity);
+    });
     for (std::size_t t = 0; t < types.size(); ++t) {
       const int stride = types[t] == 4 ? 4 : types[t] == 11 ? 10 : -1;
       if (stride < 0)
@@ -204,7 +205,8 @@ mesh::TetMesh read_gmsh(MPI_Comm comm, const std::filesystem::path& file, double
 }
 
 namespace {
-template <class T> std::vector<T> gather_to_root(MPI_Comm comm, const std::vector<T>& local) {
+template <class T>
+std::vector<T> gather_to_root(MPI_Comm comm, const std::vector<T>& local) {
   const int p = mpi::size(comm);
   std::vector<std::vector<T>> send(static_cast<std::size_t>(p));
   send[0] = local;
@@ -216,8 +218,8 @@ template <class T> std::vector<T> gather_to_root(MPI_Comm comm, const std::vecto
 }
 } // namespace
 
-void write_gmsh(const mesh::TetMesh& mesh, const std::filesystem::path& file,
-                double length_unit_m, bool binary) {
+void write_gmsh(const mesh::TetMesh& mesh, const std::filesystem::path& file, double length_unit_m,
+                bool binary) {
   const MPI_Comm comm = mesh.comm();
   const IndexMap& vmap = mesh.vertex_map();
   std::vector<double> coords(mesh.coordinates().begin(),
@@ -230,8 +232,8 @@ void write_gmsh(const mesh::TetMesh& mesh, const std::filesystem::path& file,
   std::vector<int> facet_tags;
   for (const auto& f : mesh.facets()) {
     for (int k : mesh::facet_vertices[static_cast<std::size_t>(f.local_facet)])
-      facets.push_back(vmap.local_to_global(mesh.cells()[4 * static_cast<std::size_t>(f.cell) +
-                                                         static_cast<std::size_t>(k)]));
+      facets.push_back(vmap.local_to_global(
+          mesh.cells()[4 * static_cast<std::size_t>(f.cell) + static_cast<std::size_t>(k)]));
     facet_tags.push_back(f.tag);
   }
   // Owned vertex blocks arrive rank by rank, i.e. in global order.
@@ -277,8 +279,7 @@ void write_gmsh(const mesh::TetMesh& mesh, const std::filesystem::path& file,
         std::map<int, std::vector<std::size_t>> facets_by_tag;
         for (std::size_t f = 0; f < facet_tags.size(); ++f)
           for (int k = 0; k < 3; ++k)
-            facets_by_tag[facet_tags[f]].push_back(static_cast<std::size_t>(facets[3 * f + k]) +
-                                                   1);
+            facets_by_tag[facet_tags[f]].push_back(static_cast<std::size_t>(facets[3 * f + k]) + 1);
         for (auto& [tag, nodes] : facets_by_tag) {
           gmsh::model::addDiscreteEntity(2, tag);
           std::vector<std::size_t> ids(nodes.size() / 3);

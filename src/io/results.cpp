@@ -16,8 +16,7 @@ template <fem::LagrangeElement Element>
 ElasticitySummary summarize(const physics::Elasticity<Element>& problem,
                             const solvers::SolveReport& report,
                             const std::vector<std::string>& force_groups,
-                            const std::vector<std::string>& fixed_groups,
-                            const PhaseTimer& timer) {
+                            const std::vector<std::string>& fixed_groups, const PhaseTimer& timer) {
   const auto& mesh = problem.mesh();
   const MPI_Comm comm = mesh.comm();
   ElasticitySummary s;
@@ -55,7 +54,8 @@ void write_fields(const physics::Elasticity<Element>& problem,
     const la::LocalRead values(problem.displacement());
     for (LocalIndex v = 0; v < nv; ++v)
       for (int d = 0; d < 3; ++d)
-        u.values[3 * static_cast<std::size_t>(v) + d] = values[3 * problem.dofmap().vertex_node(v) + d];
+        u.values[3 * static_cast<std::size_t>(v) + d] =
+            values[3 * problem.dofmap().vertex_node(v) + d];
   }
   auto [von_mises, hydrostatic] = problem.stress_invariants();
   const std::vector<PointField> points{std::move(u)};

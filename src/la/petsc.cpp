@@ -74,11 +74,11 @@ NodeSparsity node_sparsity(const fem::DofMap& dofmap) {
       std::sort(cols.begin(), cols.end());
       cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
     }
-    const auto diag = std::count_if(cols.begin(), cols.end(),
-                                    [&](GlobalIndex c) { return c >= lo && c < hi; });
+    const auto diag =
+        std::count_if(cols.begin(), cols.end(), [&](GlobalIndex c) { return c >= lo && c < hi; });
     s.diagonal[static_cast<std::size_t>(r)] = static_cast<PetscInt>(diag);
-    s.off_diagonal[static_cast<std::size_t>(r)] = static_cast<PetscInt>(cols.size()) -
-                                                  static_cast<PetscInt>(diag);
+    s.off_diagonal[static_cast<std::size_t>(r)] =
+        static_cast<PetscInt>(cols.size()) - static_cast<PetscInt>(diag);
   }
   return s;
 }
@@ -122,10 +122,9 @@ Vector create_ghosted_vector(const fem::DofMap& dofmap, int block_size) {
   const IndexMap& map = dofmap.index_map();
   std::vector<PetscInt> ghosts(map.ghosts().begin(), map.ghosts().end());
   Vector v;
-  RESORB_PETSC(VecCreateGhostBlock(map.comm(), block_size,
-                                   static_cast<PetscInt>(map.num_owned()) * block_size,
-                                   PETSC_DETERMINE, static_cast<PetscInt>(ghosts.size()),
-                                   ghosts.data(), v.out()));
+  RESORB_PETSC(VecCreateGhostBlock(
+      map.comm(), block_size, static_cast<PetscInt>(map.num_owned()) * block_size, PETSC_DETERMINE,
+      static_cast<PetscInt>(ghosts.size()), ghosts.data(), v.out()));
   const auto l2g = local_to_global_nodes(map);
   ISLocalToGlobalMapping mapping = nullptr;
   RESORB_PETSC(ISLocalToGlobalMappingCreate(map.comm(), block_size,

@@ -120,8 +120,8 @@ std::string format_report(const QualityReport& r) {
                        s.cells, s.volume_m3 * 1e9);
   out += fmt::format("  dihedral angles {:.2f} .. {:.2f} deg, max radius ratio {:.3g}, "
                      "edges {:.4g} .. {:.4g} mm",
-                     r.min_dihedral_deg, r.max_dihedral_deg, r.max_aspect_ratio,
-                     r.min_edge_m * 1e3, r.max_edge_m * 1e3);
+                     r.min_dihedral_deg, r.max_dihedral_deg, r.max_aspect_ratio, r.min_edge_m * 1e3,
+                     r.max_edge_m * 1e3);
   return out;
 }
 

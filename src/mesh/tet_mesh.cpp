@@ -42,8 +42,8 @@ void check_cells(const MeshData& data) {
   if (data.coordinates.size() % 3 != 0)
     throw InputError(fmt::format("{}: coordinate array is not a multiple of 3", data.source));
   if (data.cells.size() != 4 * nc)
-    throw InputError(fmt::format("{}: {} cell tags for {} tetrahedra", data.source, nc,
-                                 data.cells.size() / 4));
+    throw InputError(
+        fmt::format("{}: {} cell tags for {} tetrahedra", data.source, nc, data.cells.size() / 4));
   if (nc == 0)
     throw InputError(fmt::format("{}: the mesh has no tetrahedra", data.source));
   if (data.facets.size() != 3 * data.facet_tags.size())
@@ -54,13 +54,12 @@ void check_cells(const MeshData& data) {
   for (std::size_t i = 0; i < data.coordinates.size(); ++i) {
     const double x = data.coordinates[i];
     if (!std::isfinite(x))
-      throw InputError(fmt::format("{}: vertex {} has a non-finite coordinate", data.source,
-                                   i / 3 + 1));
+      throw InputError(
+          fmt::format("{}: vertex {} has a non-finite coordinate", data.source, i / 3 + 1));
     lo[i % 3] = std::min(lo[i % 3], x);
     hi[i % 3] = std::max(hi[i % 3], x);
   }
-  const double diag =
-      std::hypot(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
+  const double diag = std::hypot(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
   const double tiny = 1e-12 * diag * diag * diag;
   auto cell_name = [&](std::size_t c) {
     return data.cell_ids.size() == nc ? fmt::format("element {}", data.cell_ids[c])
@@ -107,9 +106,9 @@ std::vector<int> partition_cells(const MeshData& data, int parts) {
   idx_t options[METIS_NOPTIONS];
   METIS_SetDefaultOptions(options);
   options[METIS_OPTION_NUMBERING] = 0;
-  const int status = METIS_PartMeshDual(&ne, &nn, eptr.data(), eind.data(), nullptr, nullptr,
-                                        &ncommon, &nparts, nullptr, options, &objval,
-                                        epart.data(), npart.data());
+  const int status =
+      METIS_PartMeshDual(&ne, &nn, eptr.data(), eind.data(), nullptr, nullptr, &ncommon, &nparts,
+                         nullptr, options, &objval, epart.data(), npart.data());
   if (status != METIS_OK)
     throw Error(fmt::format("{}: METIS partitioning failed (status {})", data.source, status));
   std::copy(epart.begin(), epart.end(), part.begin());
@@ -171,9 +170,8 @@ std::vector<RankPart> split(const MeshData& data, int p) {
     for (std::size_t c = 0; c < nc; ++c)
       for (int lf = 0; lf < 4; ++lf) {
         const auto& fv = facet_vertices[static_cast<std::size_t>(lf)];
-        const auto it = facet_lookup.find(sorted_key(data.cells[4 * c + fv[0]],
-                                                     data.cells[4 * c + fv[1]],
-                                                     data.cells[4 * c + fv[2]]));
+        const auto it = facet_lookup.find(sorted_key(
+            data.cells[4 * c + fv[0]], data.cells[4 * c + fv[1]], data.cells[4 * c + fv[2]]));
         if (it == facet_lookup.end())
           continue;
         for (auto f : it->second)
@@ -249,17 +247,18 @@ std::vector<RankPart> split(const MeshData& data, int p) {
   return parts;
 }
 
-template <class T> void send_vector(MPI_Comm comm, const std::vector<T>& v, int dest) {
+template <class T>
+void send_vector(MPI_Comm comm, const std::vector<T>& v, int dest) {
   const auto n = static_cast<std::int64_t>(v.size());
   MPI_Send(&n, 1, MPI_INT64_T, dest, 0, comm);
   MPI_Send(v.data(), static_cast<int>(n * sizeof(T)), MPI_BYTE, dest, 1, comm);
 }
-template <class T> std::vector<T> recv_vector(MPI_Comm comm, int source) {
+template <class T>
+std::vector<T> recv_vector(MPI_Comm comm, int source) {
   std::int64_t n = 0;
   MPI_Recv(&n, 1, MPI_INT64_T, source, 0, comm, MPI_STATUS_IGNORE);
   std::vector<T> v(static_cast<std::size_t>(n));
-  MPI_Recv(v.data(), static_cast<int>(n * sizeof(T)), MPI_BYTE, source, 1, comm,
-           MPI_STATUS_IGNORE);
+  MPI_Recv(v.data(), static_cast<int>(n * sizeof(T)), MPI_BYTE, source, 1, comm, MPI_STATUS_IGNORE);
   return v;
 }
 
@@ -382,8 +381,12 @@ int TetMesh::find_tag(int dim, std::string_view name) const {
                                available.empty() ? "none" : available));
 }
 
-int TetMesh::cell_tag(std::string_view name) const { return find_tag(3, name); }
-int TetMesh::facet_tag(std::string_view name) const { return find_tag(2, name); }
+int TetMesh::cell_tag(std::string_view name) const {
+  return find_tag(3, name);
+}
+int TetMesh::facet_tag(std::string_view name) const {
+  return find_tag(2, name);
+}
 
 std::string TetMesh::group_name(int dim, int tag) const {
   for (const auto& g : groups_)

@@ -65,7 +65,9 @@ void for_each_element_stiffness(const mesh::TetMesh& mesh, const std::vector<dou
   }
 }
 
-std::array<double, 3> to_array(const double* p) { return {p[0], p[1], p[2]}; }
+std::array<double, 3> to_array(const double* p) {
+  return {p[0], p[1], p[2]};
+}
 
 /// Reference coordinates of a facet quadrature point (s, t) on facet @p f.
 std::array<double, 3> facet_point(int f, double s, double t) {
@@ -90,7 +92,9 @@ Vec3 facet_area_vector(const std::array<std::array<double, 3>, 4>& x, int f) {
           0.5 * (a[0] * b[1] - a[1] * b[0])};
 }
 
-double norm(const Vec3& v) { return std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]); }
+double norm(const Vec3& v) {
+  return std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+}
 
 } // namespace
 
@@ -98,9 +102,11 @@ template <fem::LagrangeElement Element>
 Elasticity<Element>::Elasticity(const mesh::TetMesh& mesh)
     : mesh_(mesh), dofmap_(mesh, Element::degree),
       lambda_(static_cast<std::size_t>(mesh.num_cells()), 0.0),
-      mu_(static_cast<std::size_t>(mesh.num_cells()), 0.0) {}
+      mu_(static_cast<std::size_t>(mesh.num_cells()), 0.0) {
+}
 
-template <fem::LagrangeElement Element> Elasticity<Element>::~Elasticity() = default;
+template <fem::LagrangeElement Element>
+Elasticity<Element>::~Elasticity() = default;
 
 template <fem::LagrangeElement Element>
 void Elasticity<Element>::set_material(std::string_view cell_group,
@@ -158,7 +164,8 @@ void Elasticity<Element>::set_body_force(VectorField force) {
   body_force_ = std::move(force);
 }
 
-template <fem::LagrangeElement Element> void Elasticity<Element>::check_materials() const {
+template <fem::LagrangeElement Element>
+void Elasticity<Element>::check_materials() const {
   const auto tags = mesh_.cell_tags();
   int missing = -1;
   for (std::size_t c = 0; c < mu_.size(); ++c)
@@ -193,7 +200,8 @@ std::vector<LocalIndex> Elasticity<Element>::group_nodes(int tag) const {
   return nodes;
 }
 
-template <fem::LagrangeElement Element> void Elasticity<Element>::mark_dirichlet_dofs() {
+template <fem::LagrangeElement Element>
+void Elasticity<Element>::mark_dirichlet_dofs() {
   const auto nlocal = static_cast<std::size_t>(dofmap_.index_map().size_local());
   constrained_.assign(3 * nlocal, 0);
   prescribed_.assign(3 * nlocal, 0.0);
@@ -300,7 +308,8 @@ void Elasticity<Element>::assemble_body_force(Vec rhs, bool skip_constrained) co
   }
 }
 
-template <fem::LagrangeElement Element> void Elasticity<Element>::assemble() {
+template <fem::LagrangeElement Element>
+void Elasticity<Element>::assemble() {
   constexpr int n = Element::num_nodes;
   constexpr int m = 3 * n;
   check_materials();
@@ -332,8 +341,8 @@ template <fem::LagrangeElement Element> void Elasticity<Element>::assemble() {
       }
     }
     if (!any) {
-      RESORB_PETSC(MatSetValuesBlockedLocal(a_.get(), n, nodes.data(), n, nodes.data(), ke,
-                                            ADD_VALUES));
+      RESORB_PETSC(
+          MatSetValuesBlockedLocal(a_.get(), n, nodes.data(), n, nodes.data(), ke, ADD_VALUES));
       return;
     }
     std::copy(ke, ke + m * m, k.begin());
@@ -418,8 +427,7 @@ void Elasticity<Element>::internal_force(Vec out) const {
   {
     const la::LocalRead u(u_.get());
     la::LocalWrite f(out);
-    for_each_element_stiffness<Element>(mesh_, lambda_, mu_, [&](LocalIndex c,
-                                                                 const double* ke) {
+    for_each_element_stiffness<Element>(mesh_, lambda_, mu_, [&](LocalIndex c, const double* ke) {
       const auto cn = dofmap_.cell_nodes(c);
       double ue[m];
       for (int a = 0; a < n; ++a)
@@ -437,7 +445,8 @@ void Elasticity<Element>::internal_force(Vec out) const {
   la::accumulate_ghosts(out);
 }
 
-template <fem::LagrangeElement Element> double Elasticity<Element>::strain_energy() const {
+template <fem::LagrangeElement Element>
+double Elasticity<Element>::strain_energy() const {
   la::Vector f = la::create_ghosted_vector(dofmap_, 3);
   internal_force(f.get());
   PetscScalar dot = 0.0;
@@ -445,7 +454,8 @@ template <fem::LagrangeElement Element> double Elasticity<Element>::strain_energ
   return 0.5 * dot;
 }
 
-template <fem::LagrangeElement Element> double Elasticity<Element>::max_displacement() const {
+template <fem::LagrangeElement Element>
+double Elasticity<Element>::max_displacement() const {
   const la::LocalRead u(u_.get());
   double local = 0.0;
   for (LocalIndex i = 0; i < dofmap_.index_map().num_owned(); ++i)
@@ -534,8 +544,8 @@ double Elasticity<Element>::axial_stiffness(std::string_view facet_group) const 
       found = true;
     }
   if (!found)
-    throw InputError(fmt::format("axial stiffness of '{}': no force is applied there",
-                                 facet_group));
+    throw InputError(
+        fmt::format("axial stiffness of '{}': no force is applied there", facet_group));
   const double magnitude = norm(force);
   const Vec3 u = mean_displacement(facet_group);
   const double along = (u[0] * force[0] + u[1] * force[1] + u[2] * force[2]) / magnitude;
@@ -543,8 +553,7 @@ double Elasticity<Element>::axial_stiffness(std::string_view facet_group) const 
 }
 
 template <fem::LagrangeElement Element>
-std::pair<std::vector<double>, std::vector<double>>
-Elasticity<Element>::stress_invariants() const {
+std::pair<std::vector<double>, std::vector<double>> Elasticity<Element>::stress_invariants() const {
   constexpr int n = Element::num_nodes;
   const kernels::StiffnessTabulation<Element> tab;
   const auto nc = static_cast<std::size_t>(mesh_.num_cells());

@@ -9,13 +9,16 @@
 using namespace resorb;
 
 namespace {
-template <class Element> std::array<double, 4> solve_on(MPI_Comm comm) {
+template <class Element>
+std::array<double, 4> solve_on(MPI_Comm comm) {
   const auto mesh = mesh::make_box(comm, {6, 5, 7}, {0, 0, 0}, {10e-3, 8e-3, 12e-3});
   physics::Elasticity<Element> problem(mesh);
   problem.set_material("box", {17e9, 0.3});
   problem.fix("zmin");
   problem.apply_force("zmax", {20.0, -10.0, 200.0});
-  problem.set_body_force([](const physics::Vec3& x) { return physics::Vec3{0.0, 1e5 * x[0], 0.0}; });
+  problem.set_body_force([](const physics::Vec3& x) {
+    return physics::Vec3{0.0, 1e5 * x[0], 0.0};
+  });
   solvers::LinearSolverSettings settings;
   settings.rtol = 1e-13;
   (void)problem.solve(settings);
@@ -23,7 +26,8 @@ template <class Element> std::array<double, 4> solve_on(MPI_Comm comm) {
   return {problem.strain_energy(), reaction[0], reaction[1], reaction[2]};
 }
 
-template <class Element> void check_agreement() {
+template <class Element>
+void check_agreement() {
   ASSERT_EQ(mpi::size(MPI_COMM_WORLD), 2) << "this test is meant for 2 ranks";
   const auto parallel = solve_on<Element>(MPI_COMM_WORLD);
   const auto serial = solve_on<Element>(MPI_COMM_SELF);
@@ -35,5 +39,9 @@ template <class Element> void check_agreement() {
 }
 } // namespace
 
-TEST(RankAgreement, P1StrainEnergyAndReactions) { check_agreement<fem::P1>(); }
-TEST(RankAgreement, P2StrainEnergyAndReactions) { check_agreement<fem::P2>(); }
+TEST(RankAgreement, P1StrainEnergyAndReactions) {
+  check_agreement<fem::P1>();
+}
+TEST(RankAgreement, P2StrainEnergyAndReactions) {
+  check_agreement<fem::P2>();
+}

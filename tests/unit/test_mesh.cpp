@@ -21,7 +21,8 @@ TEST(Box, CountsVolumeAndTags) {
   EXPECT_GT(report.min_dihedral_deg, 0.0);
   EXPECT_LT(report.max_dihedral_deg, 180.0);
   // Tagged facets: 2 triangles per boundary quad, each stored once.
-  GlobalIndex facets = mpi::sum<GlobalIndex>(mesh.comm(), static_cast<GlobalIndex>(mesh.facets().size()));
+  GlobalIndex facets =
+      mpi::sum<GlobalIndex>(mesh.comm(), static_cast<GlobalIndex>(mesh.facets().size()));
   EXPECT_EQ(facets, 2 * 2 * (3 * 4 + 4 * 5 + 3 * 5));
   EXPECT_EQ(mesh.facet_tag("zmax"), 6);
   EXPECT_EQ(mesh.facet_tag("6"), 6);
@@ -71,8 +72,8 @@ mesh::MeshData single_tet(double z3) {
 }
 std::string distribute_error(mesh::MeshData d) {
   try {
-    (void)mesh::TetMesh::distribute(MPI_COMM_WORLD, mpi::rank(MPI_COMM_WORLD) == 0 ? std::move(d)
-                                                                                  : mesh::MeshData{});
+    (void)mesh::TetMesh::distribute(
+        MPI_COMM_WORLD, mpi::rank(MPI_COMM_WORLD) == 0 ? std::move(d) : mesh::MeshData{});
   } catch (const InputError& e) {
     return e.what();
   }

@@ -8,7 +8,9 @@
 using namespace resorb::fem;
 
 namespace {
-double factorial(int n) { return n <= 1 ? 1.0 : n * factorial(n - 1); }
+double factorial(int n) {
+  return n <= 1 ? 1.0 : n * factorial(n - 1);
+}
 // ∫_T x^a y^b z^c = a! b! c! / (a + b + c + 3)! on the reference tetrahedron.
 double exact_tet(int a, int b, int c) {
   return factorial(a) * factorial(b) * factorial(c) / factorial(a + b + c + 3);
@@ -43,7 +45,8 @@ TEST(Quadrature, TriangleRulesIntegrateMonomialsExactly) {
   }
 }
 
-template <class E> void check_partition_of_unity_and_nodality() {
+template <class E>
+void check_partition_of_unity_and_nodality() {
   // Nodes: vertices, then (for P2) edge midpoints.
   constexpr int edges[6][2] = {{0, 1}, {1, 2}, {0, 2}, {0, 3}, {1, 3}, {2, 3}};
   for (int node = 0; node < E::num_nodes; ++node) {

@@ -278,14 +278,3 @@ TEST(Xdmf, DirectoryThatIsAFileThrowsOnEveryRank) {
   expect_error_containing([&] { io::write_xdmf(mesh, dir.path() / "file", "x", {}, {}); },
                           (dir.path() / "file").string());
 }
-
-// The lead may replace this by the shared test main (tests/test_main.cpp), which does the same.
-int main(int argc, char** argv) {
-  resorb::Environment env(argc, argv);
-  ::testing::InitGoogleTest(&argc, argv);
-  if (env.rank() != 0) {
-    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
-    delete listeners.Release(listeners.default_result_printer());
-  }
-  return RUN_ALL_TESTS();
-}

@@ -21,7 +21,8 @@ double exact_radial(double r) {
   return (1 + nu) * p * a * a / (E * (b * b - a * a)) * ((1 - 2 * nu) * r + b * b / r);
 }
 
-template <class Element> double max_relative_error(double mesh_size) {
+template <class Element>
+double max_relative_error(double mesh_size) {
   const auto mesh = mesh::TetMesh::distribute(
       MPI_COMM_WORLD, io::hollow_cylinder_mesh_data(MPI_COMM_WORLD, a, b, h, mesh_size));
   physics::Elasticity<Element> problem(mesh);

@@ -24,7 +24,8 @@ physics::Vec3 exact(const physics::Vec3& x) {
 std::array<std::array<double, 3>, 3> exact_gradient(const physics::Vec3& x) {
   const double s[3] = {std::sin(pi * x[0]), std::sin(pi * x[1]), std::sin(pi * x[2])};
   const double c[3] = {std::cos(pi * x[0]), std::cos(pi * x[1]), std::cos(pi * x[2])};
-  const double dphi[3] = {pi * c[0] * s[1] * s[2], pi * s[0] * c[1] * s[2], pi * s[0] * s[1] * c[2]};
+  const double dphi[3] = {pi * c[0] * s[1] * s[2], pi * s[0] * c[1] * s[2],
+                          pi * s[0] * s[1] * c[2]};
   std::array<std::array<double, 3>, 3> g{};
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j)
@@ -57,7 +58,8 @@ physics::Vec3 body_force(const physics::Vec3& x) {
   return f;
 }
 
-template <class Element> std::array<double, 2> errors(int n) {
+template <class Element>
+std::array<double, 2> errors(int n) {
   const auto mesh = mesh::make_box(MPI_COMM_WORLD, {n, n, n}, {0, 0, 0}, {1, 1, 1});
   physics::Elasticity<Element> problem(mesh);
   problem.set_material("box", {E, nu});
@@ -70,7 +72,8 @@ template <class Element> std::array<double, 2> errors(int n) {
   return fem::error_norms(mesh, problem.dofmap(), problem.displacement(), {exact, exact_gradient});
 }
 
-template <class Element> void check_rates(std::array<int, 3> sizes) {
+template <class Element>
+void check_rates(std::array<int, 3> sizes) {
   std::array<std::array<double, 2>, 3> e{};
   for (int k = 0; k < 3; ++k)
     e[k] = errors<Element>(sizes[k]);
@@ -79,8 +82,8 @@ template <class Element> void check_rates(std::array<int, 3> sizes) {
     const double l2_rate = std::log(e[k - 1][0] / e[k][0]) / std::log(h_ratio);
     const double h1_rate = std::log(e[k - 1][1] / e[k][1]) / std::log(h_ratio);
     ::testing::Test::RecordProperty("l2_rate_" + std::to_string(k), std::to_string(l2_rate));
-    std::printf("P%d n=%d: L2 %.4e (rate %.3f), H1 %.4e (rate %.3f)\n", Element::degree,
-                sizes[k], e[k][0], l2_rate, e[k][1], h1_rate);
+    std::printf("P%d n=%d: L2 %.4e (rate %.3f), H1 %.4e (rate %.3f)\n", Element::degree, sizes[k],
+                e[k][0], l2_rate, e[k][1], h1_rate);
     if (k == 2) { // asymptotic pair
       EXPECT_NEAR(l2_rate, Element::degree + 1, 0.15);
       EXPECT_NEAR(h1_rate, Element::degree, 0.15);
@@ -89,5 +92,9 @@ template <class Element> void check_rates(std::array<int, 3> sizes) {
 }
 } // namespace
 
-TEST(ManufacturedSolution, P1RatesAreTwoAndOne) { check_rates<fem::P1>({4, 8, 16}); }
-TEST(ManufacturedSolution, P2RatesAreThreeAndTwo) { check_rates<fem::P2>({3, 6, 12}); }
+TEST(ManufacturedSolution, P1RatesAreTwoAndOne) {
+  check_rates<fem::P1>({4, 8, 16});
+}
+TEST(ManufacturedSolution, P2RatesAreThreeAndTwo) {
+  check_rates<fem::P2>({3, 6, 12});
+}

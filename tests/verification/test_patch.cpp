@@ -32,7 +32,8 @@ mesh::TetMesh distorted_box() {
   return mesh::TetMesh::distribute(MPI_COMM_WORLD, std::move(data));
 }
 
-template <class Element> double patch_error() {
+template <class Element>
+double patch_error() {
   const auto mesh = distorted_box();
   physics::Elasticity<Element> problem(mesh);
   problem.set_material("box", {.E = 17e9, .nu = 0.3});
@@ -55,5 +56,9 @@ template <class Element> double patch_error() {
 }
 } // namespace
 
-TEST(PatchTest, P1ReproducesLinearField) { EXPECT_LT(patch_error<fem::P1>(), 1e-10); }
-TEST(PatchTest, P2ReproducesLinearField) { EXPECT_LT(patch_error<fem::P2>(), 1e-10); }
+TEST(PatchTest, P1ReproducesLinearField) {
+  EXPECT_LT(patch_error<fem::P1>(), 1e-10);
+}
+TEST(PatchTest, P2ReproducesLinearField) {
+  EXPECT_LT(patch_error<fem::P2>(), 1e-10);
+}

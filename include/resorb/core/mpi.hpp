@@ -17,7 +17,8 @@ namespace resorb::mpi {
 [[nodiscard]] int size(MPI_Comm comm);
 
 /// MPI datatype of a fundamental type.
-template <class T> MPI_Datatype datatype() {
+template <class T>
+MPI_Datatype datatype() {
   if constexpr (std::is_same_v<T, double>)
     return MPI_DOUBLE;
   else if constexpr (std::is_same_v<T, std::int64_t>)
@@ -33,19 +34,22 @@ template <class T> MPI_Datatype datatype() {
 }
 
 /// Sum of @p value over ranks.
-template <class T> [[nodiscard]] T sum(MPI_Comm comm, T value) {
+template <class T>
+[[nodiscard]] T sum(MPI_Comm comm, T value) {
   T out{};
   MPI_Allreduce(&value, &out, 1, datatype<T>(), MPI_SUM, comm);
   return out;
 }
 /// Maximum of @p value over ranks.
-template <class T> [[nodiscard]] T max(MPI_Comm comm, T value) {
+template <class T>
+[[nodiscard]] T max(MPI_Comm comm, T value) {
   T out{};
   MPI_Allreduce(&value, &out, 1, datatype<T>(), MPI_MAX, comm);
   return out;
 }
 /// Minimum of @p value over ranks.
-template <class T> [[nodiscard]] T min(MPI_Comm comm, T value) {
+template <class T>
+[[nodiscard]] T min(MPI_Comm comm, T value) {
   T out{};
   MPI_Allreduce(&value, &out, 1, datatype<T>(), MPI_MIN, comm);
   return out;

@@ -47,18 +47,42 @@ inline constexpr Dimension temperature{{0, 0, 0, 0, 1}};
 
 /// User-defined literals converting to SI: `17.0_GPa`, `3.2_mm`, `12.0_weeks`.
 namespace literals {
-constexpr double operator""_m(long double v) { return static_cast<double>(v); }
-constexpr double operator""_mm(long double v) { return static_cast<double>(v) * 1e-3; }
-constexpr double operator""_um(long double v) { return static_cast<double>(v) * 1e-6; }
-constexpr double operator""_Pa(long double v) { return static_cast<double>(v); }
-constexpr double operator""_kPa(long double v) { return static_cast<double>(v) * 1e3; }
-constexpr double operator""_MPa(long double v) { return static_cast<double>(v) * 1e6; }
-constexpr double operator""_GPa(long double v) { return static_cast<double>(v) * 1e9; }
-constexpr double operator""_N(long double v) { return static_cast<double>(v); }
-constexpr double operator""_s(long double v) { return static_cast<double>(v); }
-constexpr double operator""_h(long double v) { return static_cast<double>(v) * 3600.0; }
-constexpr double operator""_days(long double v) { return static_cast<double>(v) * 86400.0; }
-constexpr double operator""_weeks(long double v) { return static_cast<double>(v) * 604800.0; }
+constexpr double operator""_m(long double v) {
+  return static_cast<double>(v);
+}
+constexpr double operator""_mm(long double v) {
+  return static_cast<double>(v) * 1e-3;
+}
+constexpr double operator""_um(long double v) {
+  return static_cast<double>(v) * 1e-6;
+}
+constexpr double operator""_Pa(long double v) {
+  return static_cast<double>(v);
+}
+constexpr double operator""_kPa(long double v) {
+  return static_cast<double>(v) * 1e3;
+}
+constexpr double operator""_MPa(long double v) {
+  return static_cast<double>(v) * 1e6;
+}
+constexpr double operator""_GPa(long double v) {
+  return static_cast<double>(v) * 1e9;
+}
+constexpr double operator""_N(long double v) {
+  return static_cast<double>(v);
+}
+constexpr double operator""_s(long double v) {
+  return static_cast<double>(v);
+}
+constexpr double operator""_h(long double v) {
+  return static_cast<double>(v) * 3600.0;
+}
+constexpr double operator""_days(long double v) {
+  return static_cast<double>(v) * 86400.0;
+}
+constexpr double operator""_weeks(long double v) {
+  return static_cast<double>(v) * 604800.0;
+}
 } // namespace literals
 
 } // namespace resorb

@@ -29,8 +29,9 @@ public:
   [[nodiscard]] std::span<const LocalIndex> cell_nodes() const { return cell_nodes_; }
   /// Node indices of cell @p c.
   [[nodiscard]] std::span<const LocalIndex> cell_nodes(LocalIndex c) const {
-    return std::span(cell_nodes_).subspan(static_cast<std::size_t>(c) * nodes_per_cell_,
-                                          static_cast<std::size_t>(nodes_per_cell_));
+    return std::span(cell_nodes_)
+        .subspan(static_cast<std::size_t>(c) * nodes_per_cell_,
+                 static_cast<std::size_t>(nodes_per_cell_));
   }
   /// Physical coordinates of the local nodes, 3 per node, metres.
   [[nodiscard]] std::span<const double> node_coordinates() const { return node_coordinates_; }

@@ -15,11 +15,11 @@ namespace resorb::io {
 
 /// One `[boundary.<surface>]` table: what is prescribed on a surface group.
 struct BoundarySpec {
-  std::string group;                        ///< surface group name (or tag number)
-  std::optional<std::array<bool, 3>> fix;   ///< components held at zero displacement
-  std::optional<physics::Vec3> force;       ///< total force, N
-  std::optional<physics::Vec3> traction;    ///< traction, Pa
-  std::optional<double> pressure;           ///< pressure, Pa
+  std::string group;                      ///< surface group name (or tag number)
+  std::optional<std::array<bool, 3>> fix; ///< components held at zero displacement
+  std::optional<physics::Vec3> force;     ///< total force, N
+  std::optional<physics::Vec3> traction;  ///< traction, Pa
+  std::optional<double> pressure;         ///< pressure, Pa
 };
 
 /// One `[materials.<volume>]` table.
@@ -30,17 +30,17 @@ struct MaterialSpec {
 
 /// A parsed and validated run configuration.
 struct RunConfig {
-  std::filesystem::path file;                    ///< the configuration file itself
+  std::filesystem::path file;                     ///< the configuration file itself
   std::optional<std::filesystem::path> mesh_file; ///< `[mesh] file`, relative to the config
-  double mesh_unit_m = 0.0;                      ///< `[mesh] unit` as metres per file unit
-  std::optional<ScrewInBoneGeometry> generate;   ///< `[mesh.screw_in_bone]` instead of a file
-  int degree = 1;                                ///< `[fem] degree`
-  std::vector<MaterialSpec> materials;           ///< `[materials.*]`
-  std::vector<BoundarySpec> boundaries;          ///< `[boundary.*]`
-  std::optional<physics::Vec3> body_force;       ///< `[body_force] value`, N/m^3
-  solvers::LinearSolverSettings solver;          ///< `[solver]`
-  std::string petsc_options;                     ///< `[solver] petsc_options`
-  std::filesystem::path output_directory;        ///< `[output] directory`, relative to the cwd
+  double mesh_unit_m = 0.0;                       ///< `[mesh] unit` as metres per file unit
+  std::optional<ScrewInBoneGeometry> generate;    ///< `[mesh.screw_in_bone]` instead of a file
+  int degree = 1;                                 ///< `[fem] degree`
+  std::vector<MaterialSpec> materials;            ///< `[materials.*]`
+  std::vector<BoundarySpec> boundaries;           ///< `[boundary.*]`
+  std::optional<physics::Vec3> body_force;        ///< `[body_force] value`, N/m^3
+  solvers::LinearSolverSettings solver;           ///< `[solver]`
+  std::string petsc_options;                      ///< `[solver] petsc_options`
+  std::filesystem::path output_directory;         ///< `[output] directory`, relative to the cwd
 };
 
 /// Reads and validates a configuration file.

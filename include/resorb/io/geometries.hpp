@@ -21,14 +21,14 @@ namespace resorb::io {
 /// Volume groups: 1 "cortical", 2 "cancellous", 3 "implant". Surface groups: 11
 /// "bone_base", 12 "implant_head", 13 "implant_bone_interface". All lengths in metres.
 struct ScrewInBoneGeometry {
-  double bone_radius = 10e-3;         ///< outer radius of the bone cylinder, m
-  double bone_length = 30e-3;         ///< height of the bone cylinder, m
-  double cortical_thickness = 2e-3;   ///< cortical shell and cap thickness, m
-  double implant_radius = 2e-3;       ///< implant rod radius, m
-  double implant_depth = 20e-3;       ///< length of the rod inside the bone, m
-  double head_height = 3e-3;          ///< length of the rod above the bone, m
-  double mesh_size = 2.5e-3;          ///< target element size in the bone, m
-  double implant_mesh_size = 1.0e-3;  ///< target element size on the implant, m
+  double bone_radius = 10e-3;        ///< outer radius of the bone cylinder, m
+  double bone_length = 30e-3;        ///< height of the bone cylinder, m
+  double cortical_thickness = 2e-3;  ///< cortical shell and cap thickness, m
+  double implant_radius = 2e-3;      ///< implant rod radius, m
+  double implant_depth = 20e-3;      ///< length of the rod inside the bone, m
+  double head_height = 3e-3;         ///< length of the rod above the bone, m
+  double mesh_size = 2.5e-3;         ///< target element size in the bone, m
+  double implant_mesh_size = 1.0e-3; ///< target element size on the implant, m
   /// Checks the dimensions are positive and nest (implant inside the core, etc.).
   /// @throws InputError naming the offending parameter
   void validate() const;
@@ -42,7 +42,7 @@ struct ScrewInBoneGeometry {
 /// height h, for the Lamé verification problem. Volume group 1 "wall"; surface groups
 /// 1 "inner", 2 "outer", 3 "x0" (plane x = 0), 4 "y0" (plane y = 0), 5 "bottom", 6 "top".
 /// @param mesh_size target element size, m
-[[nodiscard]] mesh::MeshData hollow_cylinder_mesh_data(MPI_Comm comm, double a, double b,
-                                                       double h, double mesh_size);
+[[nodiscard]] mesh::MeshData hollow_cylinder_mesh_data(MPI_Comm comm, double a, double b, double h,
+                                                       double mesh_size);
 
 } // namespace resorb::io

@@ -42,7 +42,7 @@ public:
 /// Writes the distributed mesh to a Gmsh MSH 4.1 file (gathered on rank 0), coordinates
 /// divided by @p length_unit_m, with physical groups and names. Written to a temporary
 /// name and renamed, so an interrupted write never leaves a partial file. Collective.
-void write_gmsh(const mesh::TetMesh& mesh, const std::filesystem::path& file,
-                double length_unit_m, bool binary = false);
+void write_gmsh(const mesh::TetMesh& mesh, const std::filesystem::path& file, double length_unit_m,
+                bool binary = false);
 
 } // namespace resorb::io

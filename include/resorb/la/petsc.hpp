@@ -12,7 +12,8 @@
 namespace resorb::la {
 
 /// Owns one PETSc object handle (Mat, Vec, KSP, ...) and destroys it on scope exit.
-template <class Handle, PetscErrorCode (*Destroy)(Handle*)> class Owned {
+template <class Handle, PetscErrorCode (*Destroy)(Handle*)>
+class Owned {
 public:
   Owned() = default;
   /// Takes ownership of @p h.

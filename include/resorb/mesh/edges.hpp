@@ -17,8 +17,8 @@ inline constexpr std::array<std::array<int, 2>, 6> edge_vertices{
 /// Local order: owned edges first, then ghosts (edges owned by another rank).
 /// An edge shared by several ranks is owned by the lowest of them.
 struct EdgeTopology {
-  IndexMap map;                      ///< owned/ghost numbering of edges
-  std::vector<LocalIndex> vertices;  ///< 2 local vertex indices per local edge
+  IndexMap map;                       ///< owned/ghost numbering of edges
+  std::vector<LocalIndex> vertices;   ///< 2 local vertex indices per local edge
   std::vector<LocalIndex> cell_edges; ///< 6 local edge indices per cell (edge_vertices order)
 };
 

@@ -23,22 +23,22 @@ struct PhysicalGroup {
 /// Coordinates are in metres; the vertex list may contain vertices no cell uses
 /// (they are dropped on distribution).
 struct MeshData {
-  std::vector<double> coordinates;       ///< 3 per vertex, metres
-  std::vector<GlobalIndex> cells;        ///< 4 vertex indices per tetrahedron
-  std::vector<int> cell_tags;            ///< one material tag per tetrahedron
-  std::vector<GlobalIndex> cell_ids;     ///< optional: the file's element ids, for messages
-  std::vector<GlobalIndex> facets;       ///< 3 vertex indices per tagged triangle
-  std::vector<int> facet_tags;           ///< one tag per tagged triangle
-  std::vector<PhysicalGroup> groups;     ///< names of the tags
-  std::string source;                    ///< file name or generator, for error messages
+  std::vector<double> coordinates;   ///< 3 per vertex, metres
+  std::vector<GlobalIndex> cells;    ///< 4 vertex indices per tetrahedron
+  std::vector<int> cell_tags;        ///< one material tag per tetrahedron
+  std::vector<GlobalIndex> cell_ids; ///< optional: the file's element ids, for messages
+  std::vector<GlobalIndex> facets;   ///< 3 vertex indices per tagged triangle
+  std::vector<int> facet_tags;       ///< one tag per tagged triangle
+  std::vector<PhysicalGroup> groups; ///< names of the tags
+  std::string source;                ///< file name or generator, for error messages
 };
 
 /// A tagged facet stored with the owned cell it bounds. A facet between two cells
 /// (an interface) is stored once, with one of them.
 struct TaggedFacet {
-  LocalIndex cell = 0;  ///< local cell index
-  int local_facet = 0;  ///< facet opposite local vertex `local_facet` (0..3)
-  int tag = 0;          ///< facet tag
+  LocalIndex cell = 0; ///< local cell index
+  int local_facet = 0; ///< facet opposite local vertex `local_facet` (0..3)
+  int tag = 0;         ///< facet tag
 };
 
 /// Local vertices of facet f of a tetrahedron (the facet opposite vertex f), ordered so that
@@ -67,9 +67,7 @@ public:
   /// Number of local (owned + ghost) vertices.
   [[nodiscard]] LocalIndex num_vertices() const { return vertex_map_.size_local(); }
   /// Number of cells owned by this rank.
-  [[nodiscard]] LocalIndex num_cells() const {
-    return static_cast<LocalIndex>(cell_tags_.size());
-  }
+  [[nodiscard]] LocalIndex num_cells() const { return static_cast<LocalIndex>(cell_tags_.size()); }
   /// Number of cells over all ranks.
   [[nodiscard]] GlobalIndex num_global_cells() const { return num_global_cells_; }
   /// Vertex coordinates, 3 per local vertex, metres.

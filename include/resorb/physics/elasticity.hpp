@@ -31,7 +31,8 @@ using VectorField = std::function<Vec3(const Vec3&)>;
 /// Element loops run through Kokkos kernels (kernels/elasticity_kernels.hpp); assembly goes
 /// into a PETSc AIJ matrix with block size 3 and exact preallocation; the default solver is
 /// CG + GAMG with the rigid-body modes as near-null space. The mesh must outlive the object.
-template <fem::LagrangeElement Element> class Elasticity {
+template <fem::LagrangeElement Element>
+class Elasticity {
 public:
   /// Sets up the function space on @p mesh. Collective.
   explicit Elasticity(const mesh::TetMesh& mesh);
@@ -100,7 +101,7 @@ private:
   };
   struct SurfaceLoad {
     int tag;
-    Vec3 traction;           // used when pressure is not set
+    Vec3 traction; // used when pressure is not set
     std::optional<double> pressure;
     std::optional<Vec3> total_force;
   };
@@ -119,8 +120,8 @@ private:
   std::vector<DirichletCondition> dirichlet_;
   std::vector<SurfaceLoad> loads_;
   VectorField body_force_;
-  std::vector<char> constrained_;   // per local DOF (3 per node)
-  std::vector<double> prescribed_;  // per local DOF
+  std::vector<char> constrained_;  // per local DOF (3 per node)
+  std::vector<double> prescribed_; // per local DOF
   la::Matrix a_;
   la::Vector b_, u_;
   la::NullSpace near_null_space_;

@@ -11,21 +11,21 @@ namespace resorb::solvers {
 /// Defaults of a linear solve. Command-line PETSc options (`-ksp_type`, `-pc_type`,
 /// `-ksp_rtol`, ...) with the solver's prefix override every field.
 struct LinearSolverSettings {
-  std::string ksp_type = "cg";   ///< Krylov method
-  std::string pc_type = "gamg";  ///< preconditioner
-  double rtol = 1e-8;            ///< relative tolerance on the true (unpreconditioned) residual
-  double atol = 0.0;             ///< absolute tolerance
-  int max_iterations = 5000;     ///< iteration limit; reaching it is an error
-  std::string options_prefix;    ///< PETSc options prefix ("" = no prefix)
+  std::string ksp_type = "cg";  ///< Krylov method
+  std::string pc_type = "gamg"; ///< preconditioner
+  double rtol = 1e-8;           ///< relative tolerance on the true (unpreconditioned) residual
+  double atol = 0.0;            ///< absolute tolerance
+  int max_iterations = 5000;    ///< iteration limit; reaching it is an error
+  std::string options_prefix;   ///< PETSc options prefix ("" = no prefix)
 };
 
 /// Outcome of one solve.
 struct SolveReport {
-  int iterations = 0;               ///< Krylov iterations
-  double relative_residual = 0.0;   ///< ||b - A x|| / ||b||, recomputed after the solve
-  std::string reason;               ///< PETSc's converged reason
-  double setup_seconds = 0.0;       ///< preconditioner set-up wall time (max over ranks)
-  double solve_seconds = 0.0;       ///< iteration wall time (max over ranks)
+  int iterations = 0;             ///< Krylov iterations
+  double relative_residual = 0.0; ///< ||b - A x|| / ||b||, recomputed after the solve
+  std::string reason;             ///< PETSc's converged reason
+  double setup_seconds = 0.0;     ///< preconditioner set-up wall time (max over ranks)
+  double solve_seconds = 0.0;     ///< iteration wall time (max over ranks)
 };
 
 /// A configured KSP. The operator can be replaced (e.g. new coefficients) and the solver

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""End-to-end checks of `resorb run`: a good run whose HDF5 output is read back with h5py
+and compared with summary.json, then bad inputs that must exit non-zero with a message
+naming the file/key/value and leave no summary.json behind."""
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+GOOD = """
+[mesh.screw_in_bone]
+mesh_size = "4 mm"
+implant_mesh_size = "2 mm"
+[fem]
+degree = 1
+[materials.cortical]
+E = "17 GPa"
+nu = 0.3
+[materials.cancellous]
+E = "1 GPa"
+nu = 0.3
+[materials.implant]
+E = "44 GPa"
+nu = 0.27
+[boundary.bone_base]
+fix = ["x", "y", "z"]
+[boundary.implant_head]
+force = ["0 N", "0 N", "200 N"]
+[solver]
+rtol = 1e-10
+[output]
+directory = "{out}"
+"""
+
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+        print("FAIL:", message)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--resorb", required=True)
+    ap.add_argument("--mpiexec", required=True)
+    ap.add_argument("--ranks", type=int, default=1)
+    ap.add_argument("--source", required=True)
+    ap.add_argument("--work", required=True)
+    args = ap.parse_args()
+    work = Path(args.work)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    launcher = [args.mpiexec, "--allow-run-as-root", "--oversubscribe", "-n", str(args.ranks)]
+
+    def resorb(*cli):
+        p = subprocess.run(launcher + [args.resorb, *cli], capture_output=True, text=True,
+                           timeout=600)
+        return p.returncode, p.stdout + p.stderr
+
+    # 1. A good run: summary keys, units, and the HDF5 values against the summary.
+    out = work / "good"
+    (work / "good.toml").write_text(GOOD.format(out=out))
+    rc, text = resorb("run", str(work / "good.toml"))
+    check(rc == 0, f"good run exit {rc}:\n{text}")
+    summary = json.loads((out / "summary.json").read_text())
+    for key in ["dofs", "ranks", "strain_energy_J", "max_displacement_m",
+                "axial_stiffness_N_per_m", "wall_time_s", "peak_memory_bytes"]:
+        check(key in summary, f"summary.json lacks {key}")
+    check(summary["ranks"] == args.ranks, "summary ranks")
+    for phase in ["read", "partition", "assemble", "solver setup", "solve", "write"]:
+        check(phase in summary["wall_time_s"], f"no wall time for phase {phase}")
+    k = summary["axial_stiffness_N_per_m"]["implant_head"]
+    check(1e6 < k < 1e9, f"implausible axial stiffness {k}")
+    reaction = summary["reaction_force_N"]["bone_base"]
+    check(abs(reaction[2] + 200.0) < 1e-6 * 200.0, f"reaction {reaction} does not balance 200 N")
+    checker = Path(args.source) / "tests" / "io" / "check_xdmf.py"
+    p = subprocess.run([sys.executable, str(checker), str(out / "elasticity.xdmf"),
+                        "--expect-max-displacement", repr(summary["max_displacement_m"]),
+                        "--rtol", "1e-10"], capture_output=True, text=True)
+    check(p.returncode == 0, f"independent reader disagrees:\n{p.stdout}{p.stderr}")
+
+    # A mesh file for the file-based cases, written by the program itself.
+    msh = work / "screw.msh"
+    rc, text = resorb("mesh", "screw-in-bone", "-o", str(msh), "--mesh-size", "4",
+                      "--implant-mesh-size", "2")
+    check(rc == 0 and msh.exists(), f"resorb mesh failed:\n{text}")
+    file_config = GOOD.replace('[mesh.screw_in_bone]\nmesh_size = "4 mm"\nimplant_mesh_size = "2 mm"',
+                               f'[mesh]\nfile = "{msh}"\nunit = "mm"')
+    truncated = work / "truncated.msh"
+    data = msh.read_bytes()
+    truncated.write_bytes(data[: len(data) // 2])
+    inverted = work / "inverted.msh"
+    inverted.write_text(
+        "$MeshFormat\n4.1 0 8\n$EndMeshFormat\n$PhysicalNames\n1\n3 1 \"cortical\"\n"
+        "$EndPhysicalNames\n$Entities\n0 0 0 1\n1 0 0 0 1 1 1 1 1 0\n$EndEntities\n"
+        "$Nodes\n1 4 1 4\n3 1 0 4\n1\n2\n3\n4\n0 0 0\n1 0 0\n0 1 0\n0 0 -1\n$EndNodes\n"
+        "$Elements\n1 1 7 7\n3 1 4 1\n7 1 2 3 4\n$EndElements\n")
+
+    # 2. Bad inputs: (name, config text, expected exit code, substrings of the message).
+    cases = [
+        ("nu_half", GOOD.replace("nu = 0.27", "nu = 0.5"), 2, ["materials.implant", "0.5"]),
+        ("missing_unit", GOOD.replace('E = "44 GPa"', "E = 44e9"), 2,
+         ["materials.implant.E", "no unit"]),
+        ("wrong_unit", GOOD.replace('E = "44 GPa"', 'E = "44 mm"'), 2, ["materials.implant.E"]),
+        ("unknown_key", GOOD.replace("[solver]", "[solver]\nrtoll = 1e-8"), 2, ["solver.rtoll"]),
+        ("unknown_boundary", GOOD.replace("[boundary.implant_head]", "[boundary.implant_top]"), 2,
+         ["implant_top", "implant_head"]),
+        ("negative_E", GOOD.replace('E = "1 GPa"', 'E = "-1 GPa"'), 2, ["cancellous", "-1000000000"]),
+        ("syntax", GOOD.replace("[fem]", "[fem"), 2, ["syntax.toml"]),
+        ("missing_mesh_unit", file_config.replace('unit = "mm"\n', ""), 2, ["mesh.unit"]),
+        ("truncated_mesh", file_config.replace(str(msh), str(truncated)), 2, [str(truncated)]),
+        ("inverted_mesh", file_config.replace(str(msh), str(inverted)), 2,
+         [str(inverted), "element 7", "inverted"]),
+        ("missing_mesh", file_config.replace(str(msh), str(work / "nope.msh")), 2, ["nope.msh"]),
+        ("diverged", GOOD.replace("rtol = 1e-10", "rtol = 1e-10\nmax_iterations = 2"), 3,
+         ["did not converge"]),
+    ]
+    for name, config, expected_rc, needles in cases:
+        case_out = work / name
+        case_out.mkdir()
+        (case_out / "summary.json").write_text("{}")  # a stale result from an earlier run
+        path = work / f"{name}.toml"
+        path.write_text(config.replace("{out}", str(case_out)))
+        rc, text = resorb("run", str(path))
+        check(rc == expected_rc, f"{name}: exit {rc}, expected {expected_rc}:\n{text}")
+        for needle in needles:
+            check(needle in text, f"{name}: message lacks '{needle}':\n{text}")
+        check("Segmentation" not in text and "Abort" not in text, f"{name}: crashed:\n{text}")
+        # An invalid config never says where results go, so an earlier summary stays as it
+        # was; once the config is valid, the earlier summary is removed before the run.
+        stale = case_out / "summary.json"
+        if name in ("unknown_boundary", "truncated_mesh", "inverted_mesh", "missing_mesh",
+                    "diverged"):
+            check(not stale.exists(), f"{name}: an earlier summary.json survived a failed run")
+        else:
+            check(stale.exists() and stale.read_text() == "{}",
+                  f"{name}: summary.json was written or removed")
+        check(not (case_out / "elasticity.xdmf").exists() or expected_rc == 3,
+              f"{name}: fields written for a failed run")
+
+    print(f"{len(cases) + 1 - len(failures)} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+# cmake -P script: install, configure + build the consumer, run it.
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
+  endif()
+  message("${out}")
+endfunction()
+file(REMOVE_RECURSE ${PREFIX} ${BUILD})
+run(${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${PREFIX})
+run(${CMAKE_COMMAND} -S ${SOURCE} -B ${BUILD} -DCMAKE_PREFIX_PATH=${PREFIX})
+run(${CMAKE_COMMAND} --build ${BUILD})
+run(${MPIEXEC} --allow-run-as-root --oversubscribe -n 1 ${BUILD}/consumer)
