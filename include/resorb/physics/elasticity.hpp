@@ -93,6 +93,11 @@ public:
   /// Wall time per phase ("assemble", "solver setup", "solve") on this rank.
   [[nodiscard]] const PhaseTimer& timer() const { return timer_; }
 
+  /// Assembles the stiffness matrix (with Dirichlet rows eliminated symmetrically), the
+  /// load vector and the near-null space. solve() calls it; exposed for benchmarks and for
+  /// users who reuse the operator.
+  void assemble();
+
 private:
   struct DirichletCondition {
     int tag;
@@ -106,7 +111,6 @@ private:
     std::optional<Vec3> total_force;
   };
 
-  void assemble();
   void mark_dirichlet_dofs();
   void check_materials() const;
   void assemble_surface_loads(Vec rhs, bool skip_constrained) const;

@@ -1,0 +1,62 @@
+// Micro-benchmarks of the elasticity element kernel and of the full assembly into PETSc.
+// Counters: MDof/s = element DOFs (kernel) or global DOFs (assembly) processed per second.
+//   bench_elasticity --benchmark_counters_tabular=true
+#include <resorb/core/environment.hpp>
+#include <resorb/mesh/box.hpp>
+#include <resorb/physics/elasticity.hpp>
+
+#include "elasticity_kernels.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <vector>
+
+using namespace resorb;
+
+namespace {
+
+template <class Element>
+void element_stiffness(benchmark::State& state) {
+  constexpr int m = 3 * Element::num_nodes;
+  const kernels::StiffnessTabulation<Element> tab;
+  const double x[4][3] = {{0, 0, 0}, {1e-3, 0, 0}, {0.1e-3, 1e-3, 0}, {0.2e-3, 0.3e-3, 1e-3}};
+  std::vector<double> ke(m * m);
+  for (auto _ : state) {
+    kernels::elasticity_stiffness<Element>(tab, x, 1e10, 5e9, ke.data());
+    benchmark::DoNotOptimize(ke.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["MDof/s"] = benchmark::Counter(static_cast<double>(m) * 1e-6,
+                                                benchmark::Counter::kIsIterationInvariantRate);
+}
+
+template <class Element>
+void assembly(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const auto mesh = mesh::make_box(MPI_COMM_WORLD, {n, n, n}, {0, 0, 0}, {1e-2, 1e-2, 1e-2});
+  physics::Elasticity<Element> problem(mesh);
+  problem.set_material("box", {17e9, 0.3});
+  problem.fix("zmin");
+  problem.apply_force("zmax", {0, 0, 100});
+  problem.assemble(); // first call creates the matrix (preallocation), later calls refill it
+  for (auto _ : state)
+    problem.assemble();
+  state.counters["dofs"] = static_cast<double>(problem.num_dofs());
+  state.counters["MDof/s"] = benchmark::Counter(static_cast<double>(problem.num_dofs()) * 1e-6,
+                                                benchmark::Counter::kIsIterationInvariantRate);
+}
+
+} // namespace
+
+BENCHMARK(element_stiffness<fem::P1>);
+BENCHMARK(element_stiffness<fem::P2>);
+BENCHMARK(assembly<fem::P1>)->Arg(16)->Arg(32)->Unit(benchmark::kMillisecond);
+BENCHMARK(assembly<fem::P2>)->Arg(8)->Arg(16)->Unit(benchmark::kMillisecond);
+
+int main(int argc, char** argv) {
+  Environment env(argc, argv);
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
