@@ -64,8 +64,10 @@ NodeSparsity node_sparsity(const fem::DofMap& dofmap) {
     }
 
   NodeSparsity s;
-  s.diagonal.resize(static_cast<std::size_t>(map.num_owned()));
-  s.off_diagonal.resize(static_cast<std::size_t>(map.num_owned()));
+  const auto nowned = static_cast<std::size_t>(map.num_owned());
+  s.diagonal.resize(nowned);
+  s.off_diagonal.resize(nowned);
+  s.row_start.assign(nowned + 1, 0);
   const GlobalIndex lo = map.offset(), hi = map.offset() + map.num_owned();
   for (LocalIndex r = 0; r < map.num_owned(); ++r) {
     row_pattern(static_cast<std::size_t>(r), cols);
@@ -76,9 +78,12 @@ NodeSparsity node_sparsity(const fem::DofMap& dofmap) {
     }
     const auto diag =
         std::count_if(cols.begin(), cols.end(), [&](GlobalIndex c) { return c >= lo && c < hi; });
-    s.diagonal[static_cast<std::size_t>(r)] = static_cast<PetscInt>(diag);
-    s.off_diagonal[static_cast<std::size_t>(r)] =
-        static_cast<PetscInt>(cols.size()) - static_cast<PetscInt>(diag);
+    const auto row = static_cast<std::size_t>(r);
+    s.diagonal[row] = static_cast<PetscInt>(diag);
+    s.off_diagonal[row] = static_cast<PetscInt>(cols.size()) - static_cast<PetscInt>(diag);
+    s.row_start[row + 1] = s.row_start[row] + cols.size();
+    for (const GlobalIndex c : cols)
+      s.columns.push_back(static_cast<PetscInt>(c));
   }
   return s;
 }
@@ -115,6 +120,22 @@ Matrix create_matrix(const fem::DofMap& dofmap, int block_size, const char* opti
   RESORB_PETSC(ISLocalToGlobalMappingDestroy(&mapping));
   // Exact preallocation: any new nonzero is a bug, not a reason to malloc.
   RESORB_PETSC(MatSetOption(A.get(), MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  // Insert the whole pattern once (sorted rows: PETSc's fast path), so that the storage
+  // layout is final and assemblers can address it directly.
+  {
+    std::vector<PetscScalar> zeros;
+    for (LocalIndex r = 0; r < map.num_owned(); ++r) {
+      const auto row = static_cast<std::size_t>(r);
+      const auto ncols = static_cast<PetscInt>(s.row_start[row + 1] - s.row_start[row]);
+      zeros.assign(static_cast<std::size_t>(ncols * block_size * block_size), 0.0);
+      const auto grow = static_cast<PetscInt>(map.local_to_global(r));
+      RESORB_PETSC(MatSetValuesBlocked(A.get(), 1, &grow, ncols, &s.columns[s.row_start[row]],
+                                       zeros.data(), INSERT_VALUES));
+    }
+  }
+  RESORB_PETSC(MatAssemblyBegin(A.get(), MAT_FINAL_ASSEMBLY));
+  RESORB_PETSC(MatAssemblyEnd(A.get(), MAT_FINAL_ASSEMBLY));
+  RESORB_PETSC(MatSetOption(A.get(), MAT_NEW_NONZERO_LOCATION_ERR, PETSC_TRUE));
   return A;
 }
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <unordered_map>
 
@@ -85,30 +86,89 @@ void check_cells(const MeshData& data) {
   }
 }
 
+/// Dual graph of a tet mesh (cells adjacent through a shared face), in METIS's CSR form.
+/// Faces are matched within buckets keyed by their smallest vertex: linear time, unlike
+/// METIS_PartMeshDual's common-node search, which dominated partitioning on large meshes.
+void dual_graph(const MeshData& data, std::vector<idx_t>& xadj, std::vector<idx_t>& adjncy) {
+  const std::size_t nc = data.cell_tags.size();
+  const std::size_t nv = data.coordinates.size() / 3;
+  struct Face {
+    idx_t v1, v2, cell;
+  };
+  std::vector<std::size_t> start(nv + 1, 0);
+  auto sorted_face = [&](std::size_t c, int f) {
+    std::array<idx_t, 3> v{};
+    for (int k = 0; k < 3; ++k)
+      v[static_cast<std::size_t>(k)] = static_cast<idx_t>(
+          data.cells[4 * c + static_cast<std::size_t>(facet_vertices[static_cast<std::size_t>(
+                                 f)][static_cast<std::size_t>(k)])]);
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  for (std::size_t c = 0; c < nc; ++c)
+    for (int f = 0; f < 4; ++f)
+      ++start[static_cast<std::size_t>(sorted_face(c, f)[0]) + 1];
+  for (std::size_t v = 0; v < nv; ++v)
+    start[v + 1] += start[v];
+  std::vector<Face> faces(4 * nc);
+  {
+    auto fill = start;
+    for (std::size_t c = 0; c < nc; ++c)
+      for (int f = 0; f < 4; ++f) {
+        const auto v = sorted_face(c, f);
+        faces[fill[static_cast<std::size_t>(v[0])]++] = {v[1], v[2], static_cast<idx_t>(c)};
+      }
+  }
+  std::vector<idx_t> neighbours(4 * nc, -1);
+  std::vector<std::uint8_t> count(nc, 0);
+  for (std::size_t v = 0; v < nv; ++v) {
+    const auto first = faces.begin() + static_cast<std::ptrdiff_t>(start[v]);
+    const auto last = faces.begin() + static_cast<std::ptrdiff_t>(start[v + 1]);
+    std::sort(first, last, [](const Face& a, const Face& b) {
+      return a.v1 != b.v1 ? a.v1 < b.v1 : a.v2 < b.v2;
+    });
+    for (auto it = first; it + 1 < last; ++it)
+      if (it->v1 == (it + 1)->v1 && it->v2 == (it + 1)->v2) {
+        const auto a = static_cast<std::size_t>(it->cell),
+                   b = static_cast<std::size_t>((it + 1)->cell);
+        // A face shared by more than two cells is a non-manifold mesh; validation reports
+        // such meshes elsewhere, the partitioner only needs some adjacency.
+        if (count[a] < 4 && count[b] < 4) {
+          neighbours[4 * a + count[a]++] = static_cast<idx_t>(b);
+          neighbours[4 * b + count[b]++] = static_cast<idx_t>(a);
+        }
+        ++it;
+      }
+  }
+  xadj.assign(nc + 1, 0);
+  for (std::size_t c = 0; c < nc; ++c)
+    xadj[c + 1] = xadj[c] + count[c];
+  adjncy.resize(static_cast<std::size_t>(xadj[nc]));
+  for (std::size_t c = 0; c < nc; ++c)
+    std::copy_n(&neighbours[4 * c], count[c], &adjncy[static_cast<std::size_t>(xadj[c])]);
+}
+
 std::vector<int> partition_cells(const MeshData& data, int parts) {
   const auto nc = static_cast<idx_t>(data.cell_tags.size());
   std::vector<int> part(static_cast<std::size_t>(nc), 0);
-  if (parts == 1)
+  if (parts == 1 || nc == 0)
     return part;
   // METIS on the root: Debian has no ParMETIS, and PT-Scotch through PETSc would need the
   // mesh as a distributed graph first. The root already holds the whole mesh after reading,
   // so one serial dual-graph partition is the cheapest correct choice up to ~10^7 cells.
+  std::vector<idx_t> xadj, adjncy;
+  dual_graph(data, xadj, adjncy);
   idx_t ne = nc;
-  idx_t nn = static_cast<idx_t>(data.coordinates.size() / 3);
-  std::vector<idx_t> eptr(static_cast<std::size_t>(nc) + 1);
-  std::vector<idx_t> eind(data.cells.begin(), data.cells.end());
-  for (idx_t c = 0; c <= nc; ++c)
-    eptr[c] = 4 * c;
-  idx_t ncommon = 3;
+  idx_t ncon = 1;
   idx_t nparts = parts;
   idx_t objval = 0;
-  std::vector<idx_t> epart(static_cast<std::size_t>(nc)), npart(static_cast<std::size_t>(nn));
+  std::vector<idx_t> epart(static_cast<std::size_t>(nc));
   idx_t options[METIS_NOPTIONS];
   METIS_SetDefaultOptions(options);
   options[METIS_OPTION_NUMBERING] = 0;
   const int status =
-      METIS_PartMeshDual(&ne, &nn, eptr.data(), eind.data(), nullptr, nullptr, &ncommon, &nparts,
-                         nullptr, options, &objval, epart.data(), npart.data());
+      METIS_PartGraphKway(&ne, &ncon, xadj.data(), adjncy.data(), nullptr, nullptr, nullptr,
+                          &nparts, nullptr, nullptr, options, &objval, epart.data());
   if (status != METIS_OK)
     throw Error(fmt::format("{}: METIS partitioning failed (status {})", data.source, status));
   std::copy(epart.begin(), epart.end(), part.begin());

@@ -71,7 +71,8 @@ def main():
                 "axial_stiffness_N_per_m", "wall_time_s", "peak_memory_bytes"]:
         check(key in summary, f"summary.json lacks {key}")
     check(summary["ranks"] == args.ranks, "summary ranks")
-    for phase in ["read", "partition", "assemble", "solver setup", "solve", "write"]:
+    for phase in ["read", "partition", "dofs", "matrix setup", "assemble", "solver setup",
+                  "solve", "write"]:
         check(phase in summary["wall_time_s"], f"no wall time for phase {phase}")
     k = summary["axial_stiffness_N_per_m"]["implant_head"]
     check(1e6 < k < 1e9, f"implausible axial stiffness {k}")

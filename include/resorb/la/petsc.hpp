@@ -58,20 +58,24 @@ using Krylov = Owned<KSP, KSPDestroy>;
 /// Owned PETSc null space.
 using NullSpace = Owned<MatNullSpace, MatNullSpaceDestroy>;
 
-/// Number of nonzero blocks per owned node row, split into the diagonal (owned columns)
-/// and off-diagonal parts as PETSc's MPI matrices want them.
+/// Block sparsity of the node graph over the owned node rows: the full pattern (global node
+/// columns, sorted per row) and the diagonal/off-diagonal counts PETSc's MPI matrices want.
 struct NodeSparsity {
   std::vector<PetscInt> diagonal;     ///< per owned node: nonzero blocks in owned columns
   std::vector<PetscInt> off_diagonal; ///< per owned node: nonzero blocks in other columns
+  std::vector<std::size_t> row_start; ///< CSR offsets into columns, num_owned + 1 entries
+  std::vector<PetscInt> columns;      ///< global node columns, sorted within each row
 };
 
 /// Exact block sparsity of the node graph of @p dofmap, including couplings that only
 /// other ranks' cells create (exchanged with the owners). Collective.
 [[nodiscard]] NodeSparsity node_sparsity(const fem::DofMap& dofmap);
 
-/// Creates a matrix for @p block_size DOFs per node with exact preallocation and a local-to-
-/// global mapping, so that MatSetValuesBlockedLocal() takes local node indices. The type is
-/// AIJ unless PETSc options (prefix @p options_prefix) say otherwise (e.g. `-mat_type baij`).
+/// Creates a matrix for @p block_size DOFs per node with exact preallocation, the full
+/// sparsity pattern inserted (explicit zeros, final assembly) and a local-to-global mapping,
+/// so that MatSetValuesBlockedLocal() takes local node indices and no later insertion can
+/// allocate. The type is AIJ unless PETSc options (prefix @p options_prefix) say otherwise
+/// (e.g. `-mat_type baij`). Collective.
 [[nodiscard]] Matrix create_matrix(const fem::DofMap& dofmap, int block_size,
                                    const char* options_prefix = nullptr);
 

@@ -9,12 +9,14 @@
 #include "resorb/core/timer.hpp"
 #include "resorb/fem/dof_map.hpp"
 #include "resorb/fem/lagrange.hpp"
+#include "resorb/la/matrix_assembler.hpp"
 #include "resorb/la/petsc.hpp"
 #include "resorb/physics/material.hpp"
 #include "resorb/solvers/linear_solver.hpp"
 
 #include <array>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,13 +92,15 @@ public:
   [[nodiscard]] double axial_stiffness(std::string_view facet_group) const;
   /// Per owned cell: cell-averaged von Mises stress (Pa) and hydrostatic stress (Pa).
   [[nodiscard]] std::pair<std::vector<double>, std::vector<double>> stress_invariants() const;
-  /// Wall time per phase ("assemble", "solver setup", "solve") on this rank.
+  /// Wall time per phase ("matrix setup", "assemble", "solver setup", "solve") on this rank.
   [[nodiscard]] const PhaseTimer& timer() const { return timer_; }
 
   /// Assembles the stiffness matrix (with Dirichlet rows eliminated symmetrically), the
   /// load vector and the near-null space. solve() calls it; exposed for benchmarks and for
   /// users who reuse the operator.
   void assemble();
+  /// The assembled stiffness matrix (null before the first assemble()).
+  [[nodiscard]] Mat stiffness_matrix() const { return assembler_ ? assembler_->matrix() : nullptr; }
 
 private:
   struct DirichletCondition {
@@ -112,6 +116,7 @@ private:
   };
 
   void mark_dirichlet_dofs();
+  void ensure_matrix(); // creates the matrix, scatter map and near-null space once
   void check_materials() const;
   void assemble_surface_loads(Vec rhs, bool skip_constrained) const;
   void assemble_body_force(Vec rhs, bool skip_constrained) const;
@@ -124,9 +129,9 @@ private:
   std::vector<DirichletCondition> dirichlet_;
   std::vector<SurfaceLoad> loads_;
   VectorField body_force_;
-  std::vector<char> constrained_;  // per local DOF (3 per node)
-  std::vector<double> prescribed_; // per local DOF
-  la::Matrix a_;
+  std::vector<char> constrained_;                  // per local DOF (3 per node)
+  std::vector<double> prescribed_;                 // per local DOF
+  std::unique_ptr<la::MatrixAssembler> assembler_; // the stiffness matrix and its scatter map
   la::Vector b_, u_;
   la::NullSpace near_null_space_;
   PhaseTimer timer_;

@@ -1,0 +1,70 @@
+#pragma once
+/// @file
+/// Adds element matrices straight into a PETSc matrix's storage through positions computed
+/// once per sparsity pattern.
+
+#include "resorb/la/petsc.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace resorb::la {
+
+/// Owns a matrix laid out by a DofMap (block size b per node) and assembles element matrices
+/// into it.
+///
+/// MatSetValuesBlockedLocal() maps indices and searches every row of every element matrix;
+/// for repeated assembly of the same pattern (time steps, degrading coefficients) that search
+/// dominates. For PETSc's (Seq|MPI)AIJ types this class therefore computes, once, where each
+/// block of each cell's element matrix lives in the matrix's own diagonal and off-diagonal
+/// value arrays, and assembly becomes a scatter-add into those arrays. Rows owned by other
+/// ranks (cells on the partition boundary) are summed locally and sent once per row at end().
+/// Other matrix types (e.g. `-mat_type baij`) fall back to MatSetValuesBlockedLocal().
+///
+/// Usage: begin(); add(cell, ke) for every cell (any order, any subset); end().
+class MatrixAssembler {
+public:
+  /// Creates the matrix (see create_matrix()) and the scatter map. Collective.
+  MatrixAssembler(const fem::DofMap& dofmap, int block_size, const char* options_prefix = nullptr);
+  ~MatrixAssembler();
+  MatrixAssembler(const MatrixAssembler&) = delete;
+  MatrixAssembler& operator=(const MatrixAssembler&) = delete;
+
+  /// The assembled matrix (valid between end() and the next begin()).
+  [[nodiscard]] Mat matrix() const { return matrix_.get(); }
+  /// True when element matrices go straight into the value arrays (AIJ types).
+  [[nodiscard]] bool direct() const { return direct_; }
+
+  /// Zeroes the matrix and opens its value arrays.
+  void begin();
+  /// Adds the element matrix @p ke of local cell @p cell: (b·n)×(b·n) row-major with n the
+  /// nodes per cell, DOF order (node, component).
+  void add(LocalIndex cell, const double* ke);
+  /// Closes the value arrays, sends rows owned by other ranks and finishes the assembly.
+  /// Collective.
+  void end();
+
+private:
+  void build_scatter_map();
+
+  const fem::DofMap& dofmap_;
+  int block_size_;
+  Matrix matrix_;
+  bool direct_ = false;
+  bool open_ = false;
+  // Per cell, per (row node, column node) pair: the column offset of the block within its
+  // scalar rows, >= 0 in the diagonal part, -(offset + 1) in the off-diagonal part, or the
+  // block index within the ghost row for rows owned elsewhere.
+  std::vector<std::int32_t> block_offset_;
+  Mat diagonal_ = nullptr, off_diagonal_ = nullptr; // parts of matrix_ (not owned)
+  std::vector<PetscInt> diagonal_rows_;             // CSR row offsets of the parts
+  std::vector<PetscInt> off_diagonal_rows_;
+  PetscScalar* diagonal_values_ = nullptr; // open between begin() and end()
+  PetscScalar* off_diagonal_values_ = nullptr;
+  // Rows of ghost nodes: global block columns and row-major b × (b·ncols) values per row.
+  std::vector<std::size_t> ghost_row_start_;
+  std::vector<PetscInt> ghost_columns_;
+  std::vector<PetscScalar> ghost_values_;
+};
+
+} // namespace resorb::la

@@ -1,0 +1,238 @@
+#include "resorb/la/matrix_assembler.hpp"
+
+#include "resorb/core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace resorb::la {
+
+namespace {
+
+/// Largest element (nodes per cell) the fallback path's index buffer holds (P3 has 20).
+constexpr int max_nodes_per_cell = 32;
+
+/// Copies the CSR row offsets of a sequential AIJ matrix and returns its column indices'
+/// accessor through @p columns (valid until MatRestoreRowIJ).
+std::vector<PetscInt> row_offsets(Mat a, const PetscInt** columns) {
+  PetscInt n = 0;
+  const PetscInt* ia = nullptr;
+  PetscBool done = PETSC_FALSE;
+  RESORB_PETSC(MatGetRowIJ(a, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, columns, &done));
+  if (!done)
+    throw Error("matrix assembler: PETSc did not expose the matrix's row structure");
+  return {ia, ia + n + 1};
+}
+
+void restore_row_offsets(Mat a, const PetscInt* columns) {
+  PetscInt n = 0;
+  const PetscInt* ia = nullptr;
+  PetscBool done = PETSC_FALSE;
+  RESORB_PETSC(MatRestoreRowIJ(a, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, &columns, &done));
+}
+
+} // namespace
+
+MatrixAssembler::MatrixAssembler(const fem::DofMap& dofmap, int block_size,
+                                 const char* options_prefix)
+    : dofmap_(dofmap), block_size_(block_size),
+      matrix_(create_matrix(dofmap, block_size, options_prefix)) {
+  PetscBool seq = PETSC_FALSE, mpi = PETSC_FALSE;
+  RESORB_PETSC(
+      PetscObjectTypeCompare(reinterpret_cast<PetscObject>(matrix_.get()), MATSEQAIJ, &seq));
+  RESORB_PETSC(
+      PetscObjectTypeCompare(reinterpret_cast<PetscObject>(matrix_.get()), MATMPIAIJ, &mpi));
+  direct_ = seq || mpi;
+  if (dofmap.nodes_per_cell() > max_nodes_per_cell)
+    throw Error(fmt::format("matrix assembler: {} nodes per cell, at most {} supported",
+                            dofmap.nodes_per_cell(), max_nodes_per_cell));
+  if (direct_)
+    build_scatter_map();
+}
+
+MatrixAssembler::~MatrixAssembler() {
+  // An exception between begin() and end() leaves the arrays open; give them back.
+  if (open_ && direct_) {
+    MatSeqAIJRestoreArray(diagonal_, &diagonal_values_);
+    if (off_diagonal_ != nullptr)
+      MatSeqAIJRestoreArray(off_diagonal_, &off_diagonal_values_);
+  }
+}
+
+void MatrixAssembler::build_scatter_map() {
+  const IndexMap& map = dofmap_.index_map();
+  const auto bs = static_cast<PetscInt>(block_size_);
+  const auto n = static_cast<std::size_t>(dofmap_.nodes_per_cell());
+  const auto cell_nodes = dofmap_.cell_nodes();
+  const std::size_t nc = cell_nodes.size() / n;
+  const LocalIndex nowned = map.num_owned();
+  const GlobalIndex lo = map.offset(), hi = map.offset() + nowned;
+
+  const PetscInt* garray = nullptr;
+  PetscBool mpi = PETSC_FALSE;
+  RESORB_PETSC(
+      PetscObjectTypeCompare(reinterpret_cast<PetscObject>(matrix_.get()), MATMPIAIJ, &mpi));
+  if (mpi)
+    RESORB_PETSC(MatMPIAIJGetSeqAIJ(matrix_.get(), &diagonal_, &off_diagonal_, &garray));
+  else
+    diagonal_ = matrix_.get();
+
+  // Rows of ghost nodes: the union of the columns of their cells.
+  const auto nghost = static_cast<std::size_t>(map.num_ghosts());
+  {
+    std::vector<std::vector<PetscInt>> columns(nghost);
+    for (std::size_t c = 0; c < nc; ++c)
+      for (std::size_t a = 0; a < n; ++a) {
+        const LocalIndex r = cell_nodes[c * n + a];
+        if (r < nowned)
+          continue;
+        auto& row = columns[static_cast<std::size_t>(r - nowned)];
+        for (std::size_t b = 0; b < n; ++b)
+          row.push_back(static_cast<PetscInt>(map.local_to_global(cell_nodes[c * n + b])));
+      }
+    ghost_row_start_.assign(nghost + 1, 0);
+    for (std::size_t g = 0; g < nghost; ++g) {
+      auto& row = columns[g];
+      std::sort(row.begin(), row.end());
+      row.erase(std::unique(row.begin(), row.end()), row.end());
+      ghost_row_start_[g + 1] = ghost_row_start_[g] + row.size();
+      ghost_columns_.insert(ghost_columns_.end(), row.begin(), row.end());
+    }
+    ghost_values_.assign(ghost_columns_.size() * static_cast<std::size_t>(bs * bs), 0.0);
+  }
+
+  const PetscInt* diag_cols = nullptr;
+  const PetscInt* off_cols = nullptr;
+  const auto diag_rows = row_offsets(diagonal_, &diag_cols);
+  const auto off_rows =
+      off_diagonal_ != nullptr ? row_offsets(off_diagonal_, &off_cols) : std::vector<PetscInt>{};
+  auto missing = [&](LocalIndex row, GlobalIndex col) {
+    return Error(fmt::format("matrix assembler: block ({}, {}) is not in the sparsity pattern",
+                             map.local_to_global(row), col));
+  };
+
+  block_offset_.resize(nc * n * n);
+  for (std::size_t c = 0; c < nc; ++c)
+    for (std::size_t a = 0; a < n; ++a) {
+      const LocalIndex r = cell_nodes[c * n + a];
+      for (std::size_t b = 0; b < n; ++b) {
+        const GlobalIndex gcol = map.local_to_global(cell_nodes[c * n + b]);
+        std::int32_t offset = 0;
+        if (r >= nowned) {
+          const auto g = static_cast<std::size_t>(r - nowned);
+          const auto first =
+              ghost_columns_.begin() + static_cast<std::ptrdiff_t>(ghost_row_start_[g]);
+          const auto last =
+              ghost_columns_.begin() + static_cast<std::ptrdiff_t>(ghost_row_start_[g + 1]);
+          offset = static_cast<std::int32_t>(
+              std::lower_bound(first, last, static_cast<PetscInt>(gcol)) - first);
+        } else if (gcol >= lo && gcol < hi) {
+          const PetscInt* first = diag_cols + diag_rows[static_cast<std::size_t>(bs * r)];
+          const PetscInt* last = diag_cols + diag_rows[static_cast<std::size_t>(bs * r + 1)];
+          const auto target = static_cast<PetscInt>(bs * (gcol - lo));
+          const PetscInt* p = std::lower_bound(first, last, target);
+          if (p == last || *p != target)
+            throw missing(r, gcol);
+          offset = static_cast<std::int32_t>(p - first);
+        } else {
+          // Off-diagonal columns are compacted through garray; rows are short, search them.
+          const PetscInt* first = off_cols + off_rows[static_cast<std::size_t>(bs * r)];
+          const PetscInt* last = off_cols + off_rows[static_cast<std::size_t>(bs * r + 1)];
+          const auto target = static_cast<PetscInt>(bs * gcol);
+          const PetscInt* p =
+              std::find_if(first, last, [&](PetscInt k) { return garray[k] == target; });
+          if (p == last)
+            throw missing(r, gcol);
+          offset = -static_cast<std::int32_t>(p - first) - 1;
+        }
+        block_offset_[(c * n + a) * n + b] = offset;
+      }
+    }
+  restore_row_offsets(diagonal_, diag_cols);
+  if (off_diagonal_ != nullptr)
+    restore_row_offsets(off_diagonal_, off_cols);
+  diagonal_rows_ = diag_rows;
+  off_diagonal_rows_ = off_rows;
+}
+
+void MatrixAssembler::begin() {
+  RESORB_PETSC(MatZeroEntries(matrix_.get()));
+  if (direct_) {
+    RESORB_PETSC(MatSeqAIJGetArray(diagonal_, &diagonal_values_));
+    if (off_diagonal_ != nullptr)
+      RESORB_PETSC(MatSeqAIJGetArray(off_diagonal_, &off_diagonal_values_));
+    std::fill(ghost_values_.begin(), ghost_values_.end(), 0.0);
+  }
+  open_ = true;
+}
+
+void MatrixAssembler::add(LocalIndex cell, const double* ke) {
+  const int n = dofmap_.nodes_per_cell();
+  const int bs = block_size_;
+  const int m = bs * n;
+  const LocalIndex* nodes = dofmap_.cell_nodes(cell).data();
+  if (!direct_) {
+    PetscInt rows[max_nodes_per_cell];
+    for (int a = 0; a < n; ++a)
+      rows[a] = nodes[a];
+    RESORB_PETSC(MatSetValuesBlockedLocal(matrix_.get(), n, rows, n, rows, ke, ADD_VALUES));
+    return;
+  }
+  const LocalIndex nowned = dofmap_.index_map().num_owned();
+  const std::int32_t* offsets = &block_offset_[static_cast<std::size_t>(cell) * n * n];
+  for (int a = 0; a < n; ++a) {
+    const LocalIndex r = nodes[a];
+    for (int i = 0; i < bs; ++i) {
+      const double* src_row = ke + (bs * a + i) * m;
+      if (r < nowned) {
+        const auto row = static_cast<std::size_t>(bs * r + i);
+        PetscScalar* diag = diagonal_values_ + diagonal_rows_[row];
+        PetscScalar* off = off_diagonal_values_ == nullptr
+                               ? nullptr
+                               : off_diagonal_values_ + off_diagonal_rows_[row];
+        for (int b = 0; b < n; ++b) {
+          const std::int32_t k = offsets[a * n + b];
+          PetscScalar* dst = k >= 0 ? diag + k : off - k - 1;
+          for (int j = 0; j < bs; ++j)
+            dst[j] += src_row[bs * b + j];
+        }
+      } else {
+        const auto g = static_cast<std::size_t>(r - nowned);
+        const auto ncols = ghost_row_start_[g + 1] - ghost_row_start_[g];
+        PetscScalar* values = ghost_values_.data() +
+                              ghost_row_start_[g] * static_cast<std::size_t>(bs * bs) +
+                              static_cast<std::size_t>(i) * bs * ncols;
+        for (int b = 0; b < n; ++b) {
+          PetscScalar* dst = values + bs * offsets[a * n + b];
+          for (int j = 0; j < bs; ++j)
+            dst[j] += src_row[bs * b + j];
+        }
+      }
+    }
+  }
+}
+
+void MatrixAssembler::end() {
+  if (direct_) {
+    RESORB_PETSC(MatSeqAIJRestoreArray(diagonal_, &diagonal_values_));
+    if (off_diagonal_ != nullptr)
+      RESORB_PETSC(MatSeqAIJRestoreArray(off_diagonal_, &off_diagonal_values_));
+    open_ = false;
+    const IndexMap& map = dofmap_.index_map();
+    const std::size_t block = static_cast<std::size_t>(block_size_) * block_size_;
+    for (std::size_t g = 0; g + 1 < ghost_row_start_.size(); ++g) {
+      const auto row =
+          static_cast<PetscInt>(map.local_to_global(map.num_owned() + static_cast<LocalIndex>(g)));
+      const auto ncols = static_cast<PetscInt>(ghost_row_start_[g + 1] - ghost_row_start_[g]);
+      RESORB_PETSC(MatSetValuesBlocked(matrix_.get(), 1, &row, ncols,
+                                       &ghost_columns_[ghost_row_start_[g]],
+                                       &ghost_values_[ghost_row_start_[g] * block], ADD_VALUES));
+    }
+  }
+  open_ = false;
+  RESORB_PETSC(MatAssemblyBegin(matrix_.get(), MAT_FINAL_ASSEMBLY));
+  RESORB_PETSC(MatAssemblyEnd(matrix_.get(), MAT_FINAL_ASSEMBLY));
+}
+
+} // namespace resorb::la
