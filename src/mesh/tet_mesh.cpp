@@ -145,7 +145,8 @@ void dual_graph(const MeshData& data, std::vector<idx_t>& xadj, std::vector<idx_
     xadj[c + 1] = xadj[c] + count[c];
   adjncy.resize(static_cast<std::size_t>(xadj[nc]));
   for (std::size_t c = 0; c < nc; ++c)
-    std::copy_n(&neighbours[4 * c], count[c], &adjncy[static_cast<std::size_t>(xadj[c])]);
+    std::copy_n(neighbours.begin() + static_cast<std::ptrdiff_t>(4 * c), count[c],
+                adjncy.begin() + xadj[c]);
 }
 
 std::vector<int> partition_cells(const MeshData& data, int parts) {
