@@ -48,7 +48,7 @@ MatrixAssembler::MatrixAssembler(const fem::DofMap& dofmap, int block_size,
     throw Error(fmt::format("matrix assembler: {} nodes per cell, at most {} supported",
                             dofmap.nodes_per_cell(), max_nodes_per_cell));
   if (direct_)
-    build_scatter_map();
+    build_scatter_map(mpi == PETSC_TRUE);
 }
 
 MatrixAssembler::~MatrixAssembler() {
@@ -60,7 +60,7 @@ MatrixAssembler::~MatrixAssembler() {
   }
 }
 
-void MatrixAssembler::build_scatter_map() {
+void MatrixAssembler::build_scatter_map(bool distributed) {
   const IndexMap& map = dofmap_.index_map();
   const auto bs = static_cast<PetscInt>(block_size_);
   const auto n = static_cast<std::size_t>(dofmap_.nodes_per_cell());
@@ -70,10 +70,7 @@ void MatrixAssembler::build_scatter_map() {
   const GlobalIndex lo = map.offset(), hi = map.offset() + nowned;
 
   const PetscInt* garray = nullptr;
-  PetscBool mpi = PETSC_FALSE;
-  RESORB_PETSC(
-      PetscObjectTypeCompare(reinterpret_cast<PetscObject>(matrix_.get()), MATMPIAIJ, &mpi));
-  if (mpi)
+  if (distributed)
     RESORB_PETSC(MatMPIAIJGetSeqAIJ(matrix_.get(), &diagonal_, &off_diagonal_, &garray));
   else
     diagonal_ = matrix_.get();
@@ -218,7 +215,6 @@ void MatrixAssembler::end() {
     RESORB_PETSC(MatSeqAIJRestoreArray(diagonal_, &diagonal_values_));
     if (off_diagonal_ != nullptr)
       RESORB_PETSC(MatSeqAIJRestoreArray(off_diagonal_, &off_diagonal_values_));
-    open_ = false;
     const IndexMap& map = dofmap_.index_map();
     const std::size_t block = static_cast<std::size_t>(block_size_) * block_size_;
     for (std::size_t g = 0; g + 1 < ghost_row_start_.size(); ++g) {

@@ -316,7 +316,10 @@ void Elasticity<Element>::assemble() {
   check_materials();
   mark_dirichlet_dofs();
   ensure_matrix();
-  b_ = la::create_ghosted_vector(dofmap_, 3);
+  if (!b_)
+    b_ = la::create_ghosted_vector(dofmap_, 3);
+  else
+    RESORB_PETSC(VecSet(b_.get(), 0.0));
   if (!u_)
     u_ = la::create_ghosted_vector(dofmap_, 3);
 

@@ -45,7 +45,7 @@ public:
   void end();
 
 private:
-  void build_scatter_map();
+  void build_scatter_map(bool distributed); // distributed: MPIAIJ, else SeqAIJ
 
   const fem::DofMap& dofmap_;
   int block_size_;
