@@ -10,6 +10,8 @@ endif()
 find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 find_package(Gmsh REQUIRED)
 find_package(METIS REQUIRED)
+# Header-only Boost.Graph: reverse Cuthill–McKee vertex numbering.
+find_package(Boost 1.74 REQUIRED CONFIG)
 find_package(KokkosFallback REQUIRED)
 find_package(tomlplusplus REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)

@@ -4,7 +4,6 @@
 #include "resorb/core/mpi.hpp"
 
 #include <algorithm>
-#include <map>
 
 namespace resorb::la {
 
@@ -31,18 +30,26 @@ NodeSparsity node_sparsity(const fem::DofMap& dofmap) {
         node_cells[fill[static_cast<std::size_t>(cell_nodes[c * npc + k])]++] =
             static_cast<LocalIndex>(c);
   }
+  // Columns of a node's row: the nodes of its cells, deduplicated with a marker array (a
+  // node's stamp is its own index; each row is built once).
+  std::vector<std::size_t> seen(nlocal, nlocal);
   auto row_pattern = [&](std::size_t node, std::vector<GlobalIndex>& cols) {
     cols.clear();
     for (std::size_t k = start[node]; k < start[node + 1]; ++k) {
       const auto c = static_cast<std::size_t>(node_cells[k]);
-      for (std::size_t j = 0; j < npc; ++j)
-        cols.push_back(map.local_to_global(cell_nodes[c * npc + j]));
+      for (std::size_t j = 0; j < npc; ++j) {
+        const LocalIndex m = cell_nodes[c * npc + j];
+        if (seen[static_cast<std::size_t>(m)] != node) {
+          seen[static_cast<std::size_t>(m)] = node;
+          cols.push_back(map.local_to_global(m));
+        }
+      }
     }
     std::sort(cols.begin(), cols.end());
-    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
   };
 
-  // Ghost rows: send (row, col) pairs to the owners, which merge them with their own.
+  // Ghost rows: send (row, count, columns...) records to the owners, which merge them with
+  // their own rows (CSR by owned row).
   std::vector<std::vector<GlobalIndex>> send(static_cast<std::size_t>(p));
   std::vector<GlobalIndex> cols;
   for (LocalIndex g = 0; g < map.num_ghosts(); ++g) {
@@ -52,33 +59,44 @@ NodeSparsity node_sparsity(const fem::DofMap& dofmap) {
     out.push_back(static_cast<GlobalIndex>(cols.size()));
     out.insert(out.end(), cols.begin(), cols.end());
   }
-  std::map<LocalIndex, std::vector<GlobalIndex>> extra;
-  for (const auto& list : mpi::exchange(comm, send))
-    for (std::size_t i = 0; i < list.size();) {
-      const auto row = static_cast<LocalIndex>(list[i] - map.offset());
-      const auto count = static_cast<std::size_t>(list[i + 1]);
-      auto& e = extra[row];
-      e.insert(e.end(), list.begin() + static_cast<std::ptrdiff_t>(i + 2),
-               list.begin() + static_cast<std::ptrdiff_t>(i + 2 + count));
-      i += 2 + count;
-    }
+  const auto nowned = static_cast<std::size_t>(map.num_owned());
+  const auto received = mpi::exchange(comm, send);
+  std::vector<std::size_t> extra_start(nowned + 1, 0);
+  for (const auto& list : received)
+    for (std::size_t i = 0; i < list.size(); i += 2 + static_cast<std::size_t>(list[i + 1]))
+      extra_start[static_cast<std::size_t>(list[i] - map.offset()) + 1] +=
+          static_cast<std::size_t>(list[i + 1]);
+  for (std::size_t r = 0; r < nowned; ++r)
+    extra_start[r + 1] += extra_start[r];
+  std::vector<GlobalIndex> extra(extra_start.back());
+  {
+    auto fill = extra_start;
+    for (const auto& list : received)
+      for (std::size_t i = 0; i < list.size(); i += 2 + static_cast<std::size_t>(list[i + 1])) {
+        auto& at = fill[static_cast<std::size_t>(list[i] - map.offset())];
+        const auto first = list.begin() + static_cast<std::ptrdiff_t>(i + 2);
+        std::copy(first, first + static_cast<std::ptrdiff_t>(list[i + 1]),
+                  extra.begin() + static_cast<std::ptrdiff_t>(at));
+        at += static_cast<std::size_t>(list[i + 1]);
+      }
+  }
 
   NodeSparsity s;
-  const auto nowned = static_cast<std::size_t>(map.num_owned());
   s.diagonal.resize(nowned);
   s.off_diagonal.resize(nowned);
   s.row_start.assign(nowned + 1, 0);
+  s.columns.reserve(nowned * 16);
   const GlobalIndex lo = map.offset(), hi = map.offset() + map.num_owned();
-  for (LocalIndex r = 0; r < map.num_owned(); ++r) {
-    row_pattern(static_cast<std::size_t>(r), cols);
-    if (const auto it = extra.find(r); it != extra.end()) {
-      cols.insert(cols.end(), it->second.begin(), it->second.end());
+  for (std::size_t row = 0; row < nowned; ++row) {
+    row_pattern(row, cols);
+    if (extra_start[row + 1] > extra_start[row]) {
+      cols.insert(cols.end(), extra.begin() + static_cast<std::ptrdiff_t>(extra_start[row]),
+                  extra.begin() + static_cast<std::ptrdiff_t>(extra_start[row + 1]));
       std::sort(cols.begin(), cols.end());
       cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
     }
     const auto diag =
         std::count_if(cols.begin(), cols.end(), [&](GlobalIndex c) { return c >= lo && c < hi; });
-    const auto row = static_cast<std::size_t>(r);
     s.diagonal[row] = static_cast<PetscInt>(diag);
     s.off_diagonal[row] = static_cast<PetscInt>(cols.size()) - static_cast<PetscInt>(diag);
     s.row_start[row + 1] = s.row_start[row] + cols.size();

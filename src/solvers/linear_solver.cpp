@@ -26,6 +26,18 @@ LinearSolver::LinearSolver(MPI_Comm comm, const LinearSolverSettings& s) {
   if (s.ksp_type == "cg")
     RESORB_PETSC(KSPSetNormType(ksp_.get(), KSP_NORM_UNPRECONDITIONED));
   RESORB_PETSC(KSPSetTolerances(ksp_.get(), s.rtol, s.atol, PETSC_DEFAULT, s.max_iterations));
+  const char* prefix = s.options_prefix.empty() ? nullptr : s.options_prefix.c_str();
+  for (const auto& [name, value] : s.default_options) {
+    if (name.size() < 2 || name[0] != '-')
+      throw Error(fmt::format("solver default option '{}' must start with '-'", name));
+    PetscBool given = PETSC_FALSE;
+    RESORB_PETSC(PetscOptionsHasName(nullptr, prefix, name.c_str(), &given));
+    if (!given) {
+      const std::string full = "-" + s.options_prefix + name.substr(1);
+      RESORB_PETSC(
+          PetscOptionsSetValue(nullptr, full.c_str(), value.empty() ? nullptr : value.c_str()));
+    }
+  }
   RESORB_PETSC(KSPSetFromOptions(ksp_.get()));
 }
 

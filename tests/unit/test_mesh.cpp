@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <random>
 
 using namespace resorb;
 
@@ -102,4 +105,51 @@ TEST(Validation, OutOfRangeVertexAndStrayFacetAreErrors) {
   d.facets = {0, 1, 4};
   d.facet_tags = {3};
   EXPECT_NE(distribute_error(d).find("not a face"), std::string::npos);
+}
+
+TEST(Distribute, NumbersVerticesForLocalityWhateverTheFileOrder) {
+  // A box whose vertices are listed in random order, as a mesher's insertion order can be.
+  constexpr int n = 12;
+  constexpr GlobalIndex nv = (n + 1) * (n + 1) * (n + 1);
+  auto data = mesh::box_mesh_data(MPI_COMM_WORLD, {n, n, n}, {0, 0, 0}, {1, 1, 1});
+  if (mpi::rank(MPI_COMM_WORLD) == 0) {
+    std::vector<GlobalIndex> moved(static_cast<std::size_t>(nv));
+    std::iota(moved.begin(), moved.end(), GlobalIndex{0});
+    std::shuffle(moved.begin(), moved.end(), std::mt19937{42});
+    std::vector<double> x(data.coordinates.size());
+    for (std::size_t v = 0; v < moved.size(); ++v)
+      std::copy_n(&data.coordinates[3 * v], 3, &x[3 * static_cast<std::size_t>(moved[v])]);
+    data.coordinates = std::move(x);
+    for (auto& v : data.cells)
+      v = moved[static_cast<std::size_t>(v)];
+    for (auto& v : data.facets)
+      v = moved[static_cast<std::size_t>(v)];
+  }
+  const auto mesh = mesh::TetMesh::distribute(MPI_COMM_WORLD, std::move(data));
+  const auto& map = mesh.vertex_map();
+  const auto cells = mesh.cells();
+
+  // Bandwidth of the vertex graph within each rank's owned range. Reverse Cuthill–McKee on
+  // this grid keeps it to about two diagonal layers, O(n^2); the shuffled order gives O(n^3).
+  GlobalIndex bandwidth = 0;
+  GlobalIndex previous_key = -1;
+  bool cells_sorted = true;
+  for (std::size_t c = 0; c < cells.size() / 4; ++c) {
+    GlobalIndex key = nv;
+    for (int a = 0; a < 4; ++a) {
+      const LocalIndex va = cells[4 * c + a];
+      key = std::min(key, map.local_to_global(va));
+      for (int b = 0; b < 4; ++b)
+        if (va < map.num_owned() && cells[4 * c + b] < map.num_owned())
+          bandwidth = std::max<GlobalIndex>(bandwidth, std::abs(va - cells[4 * c + b]));
+    }
+    // Cells are stored in order of their smallest vertex number (assembly locality).
+    cells_sorted = cells_sorted && key >= previous_key;
+    previous_key = key;
+  }
+  bandwidth = mpi::max(MPI_COMM_WORLD, bandwidth);
+  EXPECT_TRUE(cells_sorted);
+  EXPECT_LT(bandwidth, 2 * (n + 1) * (n + 1)) << "of " << nv << " vertices";
+  // The numbering is still a bijection onto [0, nv).
+  EXPECT_EQ(map.size_global(), nv);
 }

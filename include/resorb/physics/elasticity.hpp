@@ -62,7 +62,9 @@ public:
   /// Body force density (N/m^3) as a function of position.
   void set_body_force(VectorField force);
 
-  /// Assembles and solves; returns the converged displacement.
+  /// Assembles and solves; returns the converged displacement. With GAMG (the default) the
+  /// rigid-body modes are the near-null space and elasticity_gamg_defaults() apply unless
+  /// the options database sets them.
   /// @throws SolverError when the solve does not converge
   /// @throws InputError when a cell has no material
   solvers::SolveReport solve(const solvers::LinearSolverSettings& settings = {});
@@ -139,5 +141,10 @@ private:
 
 extern template class Elasticity<fem::P1>;
 extern template class Elasticity<fem::P2>;
+
+/// GAMG settings tuned for linear elasticity (benchmarks/RESULTS.md, "Solver options"):
+/// plain (unsmoothed) aggregation, W-cycle, one Chebyshev/Jacobi step per level, LU below
+/// 2000 equations. Returned as (option, value) pairs for LinearSolverSettings::default_options.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> elasticity_gamg_defaults();
 
 } // namespace resorb::physics

@@ -5,6 +5,8 @@
 #include "resorb/la/petsc.hpp"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace resorb::solvers {
 
@@ -17,6 +19,11 @@ struct LinearSolverSettings {
   double atol = 0.0;            ///< absolute tolerance
   int max_iterations = 5000;    ///< iteration limit; reaching it is an error
   std::string options_prefix;   ///< PETSc options prefix ("" = no prefix)
+  /// PETSc options (name with its leading '-' and without the prefix, value; "" for a flag)
+  /// that apply unless the options database already has them: a physics' tuned defaults
+  /// that the command line and `[solver] petsc_options` can still override. They stay in
+  /// the database under options_prefix, so later solvers with the same prefix share them.
+  std::vector<std::pair<std::string, std::string>> default_options;
 };
 
 /// Outcome of one solve.
