@@ -12,17 +12,22 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import end_to_end  # noqa: E402
 
+# resorb's default for elasticity is physics::elasticity_gamg_defaults(): plain aggregation,
+# W-cycle, one smoothing step, LU below 2000 equations.
+UNSMOOTHED_W = "-pc_gamg_agg_nsmooths 0 -pc_mg_cycle_type w"
 VARIANTS = {
     "resorb default": "",
     "PETSc GAMG defaults": "-pc_gamg_threshold -1 -pc_gamg_square_graph 1 "
-                           "-pc_gamg_agg_nsmooths 1 -mg_levels_ksp_max_it 2",
-    "GAMG threshold 0.01": "-pc_gamg_threshold 0.01",
-    "GAMG threshold 0.05": "-pc_gamg_threshold 0.05",
-    "GAMG no graph squaring": "-pc_gamg_square_graph 0",
-    "GAMG unsmoothed aggregation": "-pc_gamg_agg_nsmooths 0",
-    "GAMG 1 smoothing step": "-mg_levels_ksp_max_it 1",
-    "GAMG square graph on all levels": "-pc_gamg_square_graph 10",
-    "GAMG unsmoothed, square all levels": "-pc_gamg_agg_nsmooths 0 -pc_gamg_square_graph 10",
+                           "-pc_gamg_agg_nsmooths 1 -pc_mg_cycle_type v "
+                           "-mg_levels_ksp_max_it 2 -pc_gamg_coarse_eq_limit 50",
+    "GAMG threshold 0.01": "-pc_gamg_agg_nsmooths 1 -pc_mg_cycle_type v -mg_levels_ksp_max_it 2 "
+                           "-pc_gamg_threshold 0.01",
+    "unsmoothed, W-cycle, 2 smoothing steps": UNSMOOTHED_W + " -mg_levels_ksp_max_it 2",
+    "unsmoothed, W-cycle, 1 step, coarse limit 50": UNSMOOTHED_W + " -mg_levels_ksp_max_it 1 "
+                                                    "-pc_gamg_coarse_eq_limit 50",
+    "unsmoothed, V-cycle, 1 step": "-pc_gamg_agg_nsmooths 0 -pc_mg_cycle_type v",
+    "smoothed, W-cycle, 2 steps": "-pc_gamg_agg_nsmooths 1 -mg_levels_ksp_max_it 2 "
+                                  "-pc_gamg_coarse_eq_limit 50",
     "BoomerAMG nodal": "-pc_type hypre -pc_hypre_type boomeramg "
                        "-pc_hypre_boomeramg_nodal_coarsen 6 "
                        "-pc_hypre_boomeramg_vec_interp_variant 3 "

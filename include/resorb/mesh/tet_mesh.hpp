@@ -55,8 +55,10 @@ inline constexpr std::array<std::array<int, 3>, 4> facet_vertices{
 class TetMesh {
 public:
   /// Distributes a mesh held by rank @p root of @p comm (other ranks pass an empty MeshData).
-  /// Partitions the cells with METIS, validates the cells (indices, orientation, volume) and
-  /// attaches each tagged facet to a cell. Collective.
+  /// Validates the cells (indices, orientation, volume), partitions them with METIS (vertex
+  /// graph), numbers each rank's vertices in reverse Cuthill–McKee order and its cells by
+  /// their smallest vertex (locality for assembly and solvers; the file's order is not
+  /// kept), and attaches each tagged facet to a cell. Collective.
   /// @throws InputError naming data.source and the offending cell or facet
   static TetMesh distribute(MPI_Comm comm, MeshData data, int root = 0);
 
