@@ -1,6 +1,7 @@
 #include "resorb/la/petsc.hpp"
 
 #include "resorb/core/error.hpp"
+#include "resorb/core/incidence.hpp"
 #include "resorb/core/mpi.hpp"
 
 #include <algorithm>
@@ -14,29 +15,16 @@ NodeSparsity node_sparsity(const fem::DofMap& dofmap) {
   const auto nlocal = static_cast<std::size_t>(map.size_local());
   const auto npc = static_cast<std::size_t>(dofmap.nodes_per_cell());
   const auto cell_nodes = dofmap.cell_nodes();
-  const std::size_t nc = cell_nodes.size() / npc;
 
-  // Node -> cells (CSR): the row pattern of a node is the union of its cells' nodes.
-  std::vector<std::size_t> start(nlocal + 1, 0);
-  for (auto n : cell_nodes)
-    ++start[static_cast<std::size_t>(n) + 1];
-  for (std::size_t i = 0; i < nlocal; ++i)
-    start[i + 1] += start[i];
-  std::vector<LocalIndex> node_cells(start.back());
-  {
-    auto fill = start;
-    for (std::size_t c = 0; c < nc; ++c)
-      for (std::size_t k = 0; k < npc; ++k)
-        node_cells[fill[static_cast<std::size_t>(cell_nodes[c * npc + k])]++] =
-            static_cast<LocalIndex>(c);
-  }
+  // The row pattern of a node is the union of its cells' nodes.
+  const Incidence inc = invert_connectivity(cell_nodes, npc, nlocal);
   // Columns of a node's row: the nodes of its cells, deduplicated with a marker array (a
   // node's stamp is its own index; each row is built once).
   std::vector<std::size_t> seen(nlocal, nlocal);
   auto row_pattern = [&](std::size_t node, std::vector<GlobalIndex>& cols) {
     cols.clear();
-    for (std::size_t k = start[node]; k < start[node + 1]; ++k) {
-      const auto c = static_cast<std::size_t>(node_cells[k]);
+    for (std::size_t k = inc.start[node]; k < inc.start[node + 1]; ++k) {
+      const auto c = static_cast<std::size_t>(inc.cells[k]);
       for (std::size_t j = 0; j < npc; ++j) {
         const LocalIndex m = cell_nodes[c * npc + j];
         if (seen[static_cast<std::size_t>(m)] != node) {

@@ -1,6 +1,7 @@
 #include "vertex_graph.hpp"
 
 #include "resorb/core/error.hpp"
+#include "resorb/core/incidence.hpp"
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/cuthill_mckee_ordering.hpp>
@@ -19,20 +20,7 @@ VertexGraph vertex_graph(const MeshData& data) {
     throw Error(fmt::format("{}: {} vertices and {} cells are too many to partition on one rank",
                             data.source, nv, nc));
 
-  // Vertex -> cells incidence.
-  std::vector<std::size_t> start(nv + 1, 0);
-  for (const GlobalIndex v : data.cells)
-    ++start[static_cast<std::size_t>(v) + 1];
-  for (std::size_t v = 0; v < nv; ++v)
-    start[v + 1] += start[v];
-  std::vector<std::int32_t> incident(start.back());
-  {
-    auto fill = start;
-    for (std::size_t c = 0; c < nc; ++c)
-      for (int k = 0; k < 4; ++k)
-        incident[fill[static_cast<std::size_t>(data.cells[4 * c + k])]++] =
-            static_cast<std::int32_t>(c);
-  }
+  const Incidence inc = invert_connectivity(std::span<const GlobalIndex>(data.cells), 4, nv);
 
   // Neighbours of v: the other vertices of its cells, deduplicated with a marker array.
   VertexGraph g;
@@ -42,8 +30,8 @@ VertexGraph vertex_graph(const MeshData& data) {
   for (std::size_t v = 0; v < nv; ++v) {
     const auto self = static_cast<std::int32_t>(v);
     seen[v] = self;
-    for (std::size_t k = start[v]; k < start[v + 1]; ++k) {
-      const GlobalIndex* cell = &data.cells[4 * static_cast<std::size_t>(incident[k])];
+    for (std::size_t k = inc.start[v]; k < inc.start[v + 1]; ++k) {
+      const GlobalIndex* cell = &data.cells[4 * static_cast<std::size_t>(inc.cells[k])];
       for (int j = 0; j < 4; ++j) {
         const auto u = static_cast<std::size_t>(cell[j]);
         if (seen[u] != self) {
