@@ -18,7 +18,7 @@ namespace {
 template <class Element>
 void element_stiffness(benchmark::State& state) {
   constexpr int m = 3 * Element::num_nodes;
-  const kernels::StiffnessTabulation<Element> tab;
+  const kernels::GradientTabulation<Element> tab;
   const double x[4][3] = {{0, 0, 0}, {1e-3, 0, 0}, {0.1e-3, 1e-3, 0}, {0.2e-3, 0.3e-3, 1e-3}};
   std::vector<double> ke(m * m);
   for (auto _ : state) {

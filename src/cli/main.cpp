@@ -12,8 +12,10 @@
 #include <resorb/core/units.hpp>
 #include <resorb/io/config.hpp>
 #include <resorb/io/gmsh.hpp>
-#include <resorb/io/results.hpp>
+#include <resorb/io/summary.hpp>
+#include <resorb/io/xdmf.hpp>
 #include <resorb/mesh/quality.hpp>
+#include <resorb/physics/elasticity.hpp>
 
 #include <CLI/CLI.hpp>
 #include <petscsys.h>
@@ -26,6 +28,7 @@ using namespace resorb;
 
 namespace {
 
+// The program's job: turn the config into physics objects (io never sees physics).
 template <fem::LagrangeElement Element>
 void solve_config(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer& timer) {
   const MPI_Comm comm = mesh.comm();
@@ -36,7 +39,7 @@ void solve_config(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseT
   }();
   auto& problem = *problem_ptr;
   for (const auto& m : config.materials)
-    problem.set_material(m.group, m.material);
+    problem.set_material(m.group, {m.E, m.nu});
   std::vector<std::string> force_groups, fixed_groups;
   for (const auto& b : config.boundaries) {
     if (b.fix) {
@@ -64,18 +67,31 @@ void solve_config(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseT
   log::info(comm, "[4/5] writing fields to {}", config.output_directory.string());
   {
     const auto scope = timer.time("write");
-    io::write_fields(problem, config.output_directory);
+    const auto stresses = problem.stress_invariants();
+    io::write_xdmf(mesh, config.output_directory, "elasticity",
+                   std::vector{io::point_field(problem.displacement())}, stresses);
   }
   log::info(comm, "[5/5] post-processing");
-  const auto summary = io::summarize(problem, report, force_groups, fixed_groups, timer);
+  for (const auto& [name, seconds] : problem.timer().phases())
+    timer.add(name, seconds);
+  const auto summary =
+      io::run_summary(mesh, physics::summarize(problem, report, force_groups, fixed_groups), timer);
   io::write_summary(comm, summary, config.output_directory);
   io::print_summary(comm, summary);
   log::info(comm, "wrote {}/elasticity.xdmf (open in ParaView) and summary.json",
             config.output_directory.string());
 }
 
+/// Physical ranges of the config's materials, checked before anything is written or removed.
+void check_materials(const io::RunConfig& config) {
+  for (const auto& m : config.materials)
+    physics::IsotropicMaterial{m.E, m.nu}.validate(
+        fmt::format("{}: key 'materials.{}'", config.file.string(), m.group));
+}
+
 void run(MPI_Comm comm, const std::filesystem::path& config_file) {
   const auto config = io::read_run_config(config_file);
+  check_materials(config);
   if (!config.petsc_options.empty())
     RESORB_PETSC(PetscOptionsInsertString(nullptr, config.petsc_options.c_str()));
   // Results of an earlier run in the same directory must not pass for this run's.
@@ -100,10 +116,8 @@ void run(MPI_Comm comm, const std::filesystem::path& config_file) {
     mesh.emplace(mesh::TetMesh::distribute(comm, std::move(data)));
   }
   log::info(comm, "{}", mesh::format_report(mesh::quality_report(*mesh)));
-  if (config.degree == 1)
-    solve_config<fem::P1>(config, *mesh, timer);
-  else
-    solve_config<fem::P2>(config, *mesh, timer);
+  fem::with_element(config.degree,
+                    [&]<class Element>() { solve_config<Element>(config, *mesh, timer); });
 }
 
 } // namespace

@@ -5,18 +5,6 @@
 
 namespace resorb {
 
-int mpi::rank(MPI_Comm comm) {
-  int r = 0;
-  MPI_Comm_rank(comm, &r);
-  return r;
-}
-
-int mpi::size(MPI_Comm comm) {
-  int s = 0;
-  MPI_Comm_size(comm, &s);
-  return s;
-}
-
 IndexMap::IndexMap(MPI_Comm comm, LocalIndex num_owned, std::vector<GlobalIndex> ghosts,
                    std::vector<int> ghost_owners)
     : comm_(comm), num_owned_(num_owned), ghosts_(std::move(ghosts)),

@@ -10,9 +10,9 @@
 namespace resorb::fem {
 
 DofMap::DofMap(const mesh::TetMesh& mesh, int degree)
-    : degree_(degree), nodes_per_cell_(degree == 1 ? 4 : 10) {
-  if (degree != 1 && degree != 2)
-    throw InputError(fmt::format("Lagrange degree {} is not supported (1 or 2)", degree));
+    : mesh_(&mesh), degree_(degree), nodes_per_cell_(degree == 1 ? 4 : 10) {
+  RESORB_REQUIRE(degree == 1 || degree == 2, InputError,
+                 fmt::format("Lagrange degree {} is not supported (1 or 2)", degree));
   const IndexMap& vmap = mesh.vertex_map();
   const auto nc = static_cast<std::size_t>(mesh.num_cells());
   const auto cells = mesh.cells();
@@ -79,13 +79,19 @@ DofMap::DofMap(const mesh::TetMesh& mesh, int degree)
 }
 
 std::span<const int> facet_nodes(int degree, int local_facet) {
-  // Facet f is opposite vertex f; its edges are the cell edges not touching vertex f.
-  static constexpr int p1[4][3] = {{1, 2, 3}, {0, 3, 2}, {0, 1, 3}, {0, 2, 1}};
-  static constexpr int p2[4][6] = {
-      {1, 2, 3, 5, 9, 8}, {0, 3, 2, 7, 9, 6}, {0, 1, 3, 4, 8, 7}, {0, 2, 1, 6, 5, 4}};
-  if (degree == 1)
-    return {p1[local_facet], 3};
-  return {p2[local_facet], 6};
+  // The facet's vertex nodes, then (P2) the nodes of its edges: node 4 + e sits on edge e.
+  static constexpr auto table = [] {
+    std::array<std::array<int, 6>, 4> nodes{};
+    for (std::size_t f = 0; f < 4; ++f)
+      for (std::size_t k = 0; k < 3; ++k) {
+        nodes[f][k] = mesh::facet_vertices[f][k];
+        nodes[f][3 + k] = 4 + mesh::facet_edges[f][k];
+      }
+    return nodes;
+  }();
+  RESORB_ASSERT(local_facet >= 0 && local_facet < 4);
+  return std::span(table[static_cast<std::size_t>(local_facet)])
+      .first(degree == 1 ? std::size_t{3} : std::size_t{6});
 }
 
 } // namespace resorb::fem

@@ -71,14 +71,22 @@ QuadratureRule collapsed_triangle(int degree) {
   return rule;
 }
 
+template <int N>
+QuadratureRule from_fixed(const FixedRule<N>& fixed, int degree) {
+  QuadratureRule rule;
+  rule.degree = degree;
+  for (int q = 0; q < N; ++q) {
+    rule.points.push_back({fixed.points[q][0], fixed.points[q][1], fixed.points[q][2]});
+    rule.weights.push_back(fixed.weights[q]);
+  }
+  return rule;
+}
+
 QuadratureRule make_tetrahedron(int degree) {
   if (degree <= 1)
-    return {{{0.25, 0.25, 0.25}}, {1.0 / 6.0}, 1};
-  if (degree == 2) {
-    const double a = 0.1381966011250105, b = 0.5854101966249685;
-    return {
-        {{a, a, a}, {b, a, a}, {a, b, a}, {a, a, b}}, {1.0 / 24, 1.0 / 24, 1.0 / 24, 1.0 / 24}, 2};
-  }
+    return from_fixed(tetrahedron_centroid_rule, 1);
+  if (degree == 2)
+    return from_fixed(tetrahedron_four_point_rule, 2);
   return collapsed_tetrahedron(degree);
 }
 

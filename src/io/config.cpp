@@ -58,11 +58,12 @@ public:
     fail(key, "must be a number with a unit, as a string");
   }
 
-  physics::Vec3 vector(const toml::node& node, const Dimension& dim, const std::string& key) const {
+  std::array<double, 3> vector(const toml::node& node, const Dimension& dim,
+                               const std::string& key) const {
     const auto* array = node.as_array();
     if (array == nullptr || array->size() != 3)
       fail(key, "must be an array of 3 quantities [x, y, z]");
-    physics::Vec3 v{};
+    std::array<double, 3> v{};
     for (std::size_t i = 0; i < 3; ++i)
       v[i] = quantity(*array->get(i), dim, fmt::format("{}[{}]", key, i));
     return v;
@@ -153,11 +154,9 @@ RunConfig read_run_config(const std::filesystem::path& path) {
       r.fail(key + ".E", "missing Young's modulus");
     if (!m.get("nu"))
       r.fail(key + ".nu", "missing Poisson's ratio");
-    MaterialSpec spec{std::string(name.str()),
-                      {r.quantity(*m.get("E"), dim::pressure, key + ".E"),
-                       r.quantity(*m.get("nu"), dim::dimensionless, key + ".nu")}};
-    spec.material.validate(fmt::format("{}: key '{}'", r.file(), key));
-    c.materials.push_back(std::move(spec));
+    c.materials.push_back({std::string(name.str()),
+                           r.quantity(*m.get("E"), dim::pressure, key + ".E"),
+                           r.quantity(*m.get("nu"), dim::dimensionless, key + ".nu")});
   }
   if (c.materials.empty())
     r.fail("materials", "no material given");

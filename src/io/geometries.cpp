@@ -44,7 +44,7 @@ template <class Build>
 mesh::MeshData build_on_root(MPI_Comm comm, const char* what, Build build) {
   mesh::MeshData data;
   data.source = what;
-  std::string error;
+  std::optional<std::string> error;
   if (mpi::rank(comm) == 0) {
     try {
       const GmshSession session;
@@ -61,13 +61,7 @@ mesh::MeshData build_on_root(MPI_Comm comm, const char* what, Build build) {
       error = fmt::format("{}: Gmsh failed: {}", what, gmsh_error);
     }
   }
-  auto n = static_cast<int>(error.size());
-  MPI_Bcast(&n, 1, MPI_INT, 0, comm);
-  if (n > 0) {
-    error.resize(static_cast<std::size_t>(n));
-    MPI_Bcast(error.data(), n, MPI_CHAR, 0, comm);
-    throw InputError(error);
-  }
+  mpi::throw_first_error<InputError>(comm, error);
   return data;
 }
 

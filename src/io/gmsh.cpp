@@ -169,7 +169,7 @@ mesh::MeshData read_gmsh_data(MPI_Comm comm, const std::filesystem::path& file,
     throw InputError(fmt::format("{}: length unit must be positive", file.string()));
   mesh::MeshData data;
   data.source = file.string();
-  std::string error;
+  std::optional<std::string> error;
   if (mpi::rank(comm) == 0) {
     try {
       if (!std::ifstream(file).good())
@@ -190,13 +190,7 @@ mesh::MeshData read_gmsh_data(MPI_Comm comm, const std::filesystem::path& file,
       error = e.what();
     }
   }
-  auto n = static_cast<int>(error.size());
-  MPI_Bcast(&n, 1, MPI_INT, 0, comm);
-  if (n > 0) {
-    error.resize(static_cast<std::size_t>(n));
-    MPI_Bcast(error.data(), n, MPI_CHAR, 0, comm);
-    throw InputError(error);
-  }
+  mpi::throw_first_error<InputError>(comm, error);
   return data;
 }
 
@@ -243,7 +237,7 @@ void write_gmsh(const mesh::TetMesh& mesh, const std::filesystem::path& file, do
   facets = gather_to_root(comm, facets);
   facet_tags = gather_to_root(comm, facet_tags);
 
-  std::string error;
+  std::optional<std::string> error;
   if (mpi::rank(comm) == 0) {
     try {
       const GmshSession session;
@@ -296,16 +290,10 @@ void write_gmsh(const mesh::TetMesh& mesh, const std::filesystem::path& file, do
       });
       std::filesystem::rename(tmp, file);
     } catch (const std::exception& e) {
-      error = e.what();
+      error = fmt::format("writing {}: {}", file.string(), e.what());
     }
   }
-  auto n = static_cast<int>(error.size());
-  MPI_Bcast(&n, 1, MPI_INT, 0, comm);
-  if (n > 0) {
-    error.resize(static_cast<std::size_t>(n));
-    MPI_Bcast(error.data(), n, MPI_CHAR, 0, comm);
-    throw Error(fmt::format("writing {}: {}", file.string(), error));
-  }
+  mpi::throw_first_error<Error>(comm, error);
 }
 
 } // namespace resorb::io

@@ -38,24 +38,6 @@ std::optional<std::string> capture(std::string_view context, F&& f) {
   }
 }
 
-/// Collective: returns the error of the lowest rank that has one, on every rank, or nullopt
-/// when no rank has an error. Doubles as a barrier.
-std::optional<std::string> agree(MPI_Comm comm, const std::optional<std::string>& local) {
-  const int p = mpi::size(comm);
-  const int r = mpi::rank(comm);
-  const int mine = local ? r : p;
-  int first = p;
-  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
-  if (first == p)
-    return std::nullopt;
-  std::string message = r == first ? *local : std::string();
-  std::int64_t length = static_cast<std::int64_t>(message.size());
-  MPI_Bcast(&length, 1, MPI_INT64_T, first, comm);
-  message.resize(static_cast<std::size_t>(length));
-  MPI_Bcast(message.data(), static_cast<int>(length), MPI_CHAR, first, comm);
-  return message;
-}
-
 // ---------------------------------------------------------------------------------------------
 // HDF5 helpers
 
@@ -457,10 +439,10 @@ void write_xdmf(const mesh::TetMesh& mesh, const std::filesystem::path& director
   MPI_Bcast(&length, 1, MPI_INT64_T, 0, comm);
   root_signature.resize(static_cast<std::size_t>(length));
   MPI_Bcast(root_signature.data(), static_cast<int>(length), MPI_CHAR, 0, comm);
-  if (auto error = agree(comm, capture("checking arguments", [&] {
-                           check_arguments(mesh, basename, point_fields, cell_fields, signature,
-                                           root_signature);
-                         })))
+  if (auto error = mpi::first_error(comm, capture("checking arguments", [&] {
+                                      check_arguments(mesh, basename, point_fields, cell_fields,
+                                                      signature, root_signature);
+                                    })))
     throw Error(*error);
 
   const std::string name(basename);
@@ -477,39 +459,44 @@ void write_xdmf(const mesh::TetMesh& mesh, const std::filesystem::path& director
   };
 
   // 2. Directory (rank 0).
-  if (auto error =
-          agree(comm, capture(fmt::format("creating directory '{}'", directory.string()), [&] {
-                  if (root && !directory.empty())
-                    fs::create_directories(directory);
-                })))
+  if (auto error = mpi::first_error(
+          comm, capture(fmt::format("creating directory '{}'", directory.string()), [&] {
+            if (root && !directory.empty())
+              fs::create_directories(directory);
+          })))
     throw Error(*error);
 
   // 3. Heavy data (all ranks, collective HDF5 calls).
-  if (auto error = agree(comm, capture(fmt::format("writing '{}'", h5_file.string()), [&] {
-                           write_hdf5(mesh, h5_part, h5_file, point_fields, cell_fields);
-                         }))) {
+  if (auto error =
+          mpi::first_error(comm, capture(fmt::format("writing '{}'", h5_file.string()), [&] {
+                             write_hdf5(mesh, h5_part, h5_file, point_fields, cell_fields);
+                           }))) {
     remove_parts();
     throw Error(*error);
   }
 
   // 4. Light data and renames (rank 0, after every rank closed the HDF5 file). The old .xdmf
   // goes first and the new one comes last, so an .xdmf only ever points at complete data.
-  if (auto error = agree(comm, capture(fmt::format("writing '{}'", xdmf_file.string()), [&] {
-                           if (!root)
-                             return;
-                           write_xml(mesh, xdmf_part, xdmf_file, name + ".h5", point_fields,
-                                     cell_fields);
-                           std::error_code ec;
-                           fs::remove(xdmf_file, ec);
-                           if (ec)
-                             throw Error(fmt::format("write_xdmf: cannot replace '{}': {}",
-                                                     xdmf_file.string(), ec.message()));
-                           rename_file(h5_part, h5_file);
-                           rename_file(xdmf_part, xdmf_file);
-                         }))) {
+  if (auto error = mpi::first_error(
+          comm, capture(fmt::format("writing '{}'", xdmf_file.string()), [&] {
+            if (!root)
+              return;
+            write_xml(mesh, xdmf_part, xdmf_file, name + ".h5", point_fields, cell_fields);
+            std::error_code ec;
+            fs::remove(xdmf_file, ec);
+            if (ec)
+              throw Error(fmt::format("write_xdmf: cannot replace '{}': {}", xdmf_file.string(),
+                                      ec.message()));
+            rename_file(h5_part, h5_file);
+            rename_file(xdmf_part, xdmf_file);
+          }))) {
     remove_parts();
     throw Error(*error);
   }
+}
+
+PointField point_field(const fem::Field& field) {
+  return {field.name(), field.block_size(), field.vertex_values(), field.unit()};
 }
 
 } // namespace resorb::io

@@ -16,13 +16,28 @@ namespace {
 Eigen::Vector3d point(const std::array<std::array<double, 3>, 4>& x, int i) {
   return {x[i][0], x[i][1], x[i][2]};
 }
+
+/// Outward area vectors of the four facets (unit normal × area).
+std::array<Eigen::Vector3d, 4> facet_area_vectors(const std::array<std::array<double, 3>, 4>& x) {
+  CellCoordinates xc;
+  for (int k = 0; k < 4; ++k)
+    for (int d = 0; d < 3; ++d)
+      xc[k][d] = x[k][d];
+  std::array<Eigen::Vector3d, 4> out;
+  for (int f = 0; f < 4; ++f) {
+    double a[3];
+    facet_area_vector(xc, f, a);
+    out[f] = {a[0], a[1], a[2]};
+  }
+  return out;
+}
 } // namespace
 
 double aspect_ratio(const std::array<std::array<double, 3>, 4>& x) {
   const double volume = std::abs(signed_volume(x));
   double area = 0.0;
-  for (const auto& f : facet_vertices)
-    area += 0.5 * (point(x, f[1]) - point(x, f[0])).cross(point(x, f[2]) - point(x, f[0])).norm();
+  for (const auto& a : facet_area_vectors(x))
+    area += a.norm();
   const double inradius = 3.0 * volume / area;
   // Circumcentre c solves 2 (x_i - x_0) . c = |x_i|^2 - |x_0|^2.
   Eigen::Matrix3d a;
@@ -40,11 +55,9 @@ double aspect_ratio(const std::array<std::array<double, 3>, 4>& x) {
 std::array<double, 2> dihedral_range_deg(const std::array<std::array<double, 3>, 4>& x) {
   // Outward face normals; the dihedral angle at the edge shared by faces i and j is
   // pi minus the angle between their outward normals.
-  std::array<Eigen::Vector3d, 4> n;
-  for (int f = 0; f < 4; ++f) {
-    const auto& v = facet_vertices[static_cast<std::size_t>(f)];
-    n[f] = (point(x, v[1]) - point(x, v[0])).cross(point(x, v[2]) - point(x, v[0])).normalized();
-  }
+  std::array<Eigen::Vector3d, 4> n = facet_area_vectors(x);
+  for (auto& v : n)
+    v.normalize();
   double lo = 180.0, hi = 0.0;
   for (int i = 0; i < 4; ++i)
     for (int j = i + 1; j < 4; ++j) {

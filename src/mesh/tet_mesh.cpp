@@ -17,12 +17,12 @@
 namespace resorb::mesh {
 
 double signed_volume(const std::array<std::array<double, 3>, 4>& x) {
-  const std::array<double, 3> a{x[1][0] - x[0][0], x[1][1] - x[0][1], x[1][2] - x[0][2]};
-  const std::array<double, 3> b{x[2][0] - x[0][0], x[2][1] - x[0][1], x[2][2] - x[0][2]};
-  const std::array<double, 3> c{x[3][0] - x[0][0], x[3][1] - x[0][1], x[3][2] - x[0][2]};
-  return (a[0] * (b[1] * c[2] - b[2] * c[1]) - a[1] * (b[0] * c[2] - b[2] * c[0]) +
-          a[2] * (b[0] * c[1] - b[1] * c[0])) /
-         6.0;
+  const CellCoordinates xc = {{x[0][0], x[0][1], x[0][2]},
+                              {x[1][0], x[1][1], x[1][2]},
+                              {x[2][0], x[2][1], x[2][2]},
+                              {x[3][0], x[3][1], x[3][2]}};
+  double j[3][3];
+  return jacobian(xc, j) / 6.0;
 }
 
 namespace {
@@ -317,7 +317,7 @@ TetMesh TetMesh::distribute(MPI_Comm comm, MeshData data, int root) {
   const int rank = mpi::rank(comm);
   const int p = mpi::size(comm);
   // Validation errors must reach every rank, not just the root.
-  std::string error;
+  std::optional<std::string> error;
   std::vector<RankPart> parts;
   if (rank == root) {
     try {
@@ -327,13 +327,7 @@ TetMesh TetMesh::distribute(MPI_Comm comm, MeshData data, int root) {
       error = e.what();
     }
   }
-  auto error_size = static_cast<std::int64_t>(error.size());
-  MPI_Bcast(&error_size, 1, MPI_INT64_T, root, comm);
-  if (error_size > 0) {
-    error.resize(static_cast<std::size_t>(error_size));
-    MPI_Bcast(error.data(), static_cast<int>(error_size), MPI_CHAR, root, comm);
-    throw InputError(error);
-  }
+  mpi::throw_first_error<InputError>(comm, error);
 
   RankPart mine;
   if (rank == root) {

@@ -119,6 +119,10 @@ def main():
         ("missing_mesh", file_config.replace(str(msh), str(work / "nope.msh")), 2, ["nope.msh"]),
         ("diverged", GOOD.replace("rtol = 1e-10", "rtol = 1e-10\nmax_iterations = 2"), 3,
          ["did not converge"]),
+        # A user's bad PETSc option is bad input (2), named, not a solver failure (3).
+        ("bad_petsc_option", GOOD.replace("rtol = 1e-10",
+                                          'rtol = 1e-10\npetsc_options = "-elasticity_pc_type nonsense"'),
+         2, ["-elasticity_pc_type nonsense", "nonsense"]),
     ]
     for name, config, expected_rc, needles in cases:
         case_out = work / name
@@ -135,7 +139,7 @@ def main():
         # was; once the config is valid, the earlier summary is removed before the run.
         stale = case_out / "summary.json"
         if name in ("unknown_boundary", "truncated_mesh", "inverted_mesh", "missing_mesh",
-                    "diverged"):
+                    "diverged", "bad_petsc_option"):
             check(not stale.exists(), f"{name}: an earlier summary.json survived a failed run")
         else:
             check(stale.exists() and stale.read_text() == "{}",

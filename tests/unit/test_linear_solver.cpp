@@ -42,11 +42,15 @@ TEST(LinearSolver, ElasticitySolveUsesTheTunedGamgDefaults) {
   (void)mech.solve();
   const auto defaults = physics::elasticity_gamg_defaults();
   ASSERT_FALSE(defaults.empty());
+  const char* prefix = physics::Elasticity<fem::P1>::options_prefix;
   for (const auto& [name, value] : defaults) {
     char given[64] = {};
     PetscBool set = PETSC_FALSE;
-    ASSERT_EQ(PetscOptionsGetString(nullptr, nullptr, name.c_str(), given, sizeof given, &set), 0);
-    EXPECT_TRUE(set) << name;
-    EXPECT_EQ(std::string(given), value) << name;
+    ASSERT_EQ(PetscOptionsGetString(nullptr, prefix, name.c_str(), given, sizeof given, &set), 0);
+    EXPECT_TRUE(set) << prefix << name;
+    EXPECT_EQ(std::string(given), value) << prefix << name;
+    // Under its own prefix only: another physics' solver never sees elasticity's tuning.
+    ASSERT_EQ(PetscOptionsHasName(nullptr, nullptr, name.c_str(), &set), 0);
+    EXPECT_FALSE(set) << name << " leaked into the unprefixed options";
   }
 }

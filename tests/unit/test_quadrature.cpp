@@ -52,9 +52,9 @@ void check_partition_of_unity_and_nodality() {
   for (int node = 0; node < E::num_nodes; ++node) {
     double xi[3];
     for (int d = 0; d < 3; ++d)
-      xi[d] = node < 4 ? reference_vertices[node][d]
-                       : 0.5 * (reference_vertices[edges[node - 4][0]][d] +
-                                reference_vertices[edges[node - 4][1]][d]);
+      xi[d] = node < 4 ? resorb::mesh::reference_vertices[node][d]
+                       : 0.5 * (resorb::mesh::reference_vertices[edges[node - 4][0]][d] +
+                                resorb::mesh::reference_vertices[edges[node - 4][1]][d]);
     double n[E::num_nodes], dn[E::num_nodes][3];
     E::tabulate(xi, n, dn);
     for (int a = 0; a < E::num_nodes; ++a)

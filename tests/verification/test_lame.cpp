@@ -35,7 +35,7 @@ double max_relative_error(double mesh_size) {
   solvers::LinearSolverSettings settings;
   settings.rtol = 1e-12;
   (void)problem.solve(settings);
-  const la::LocalRead u(problem.displacement());
+  const la::LocalRead u(problem.displacement().vec());
   const auto xn = problem.dofmap().node_coordinates();
   double err = 0.0;
   for (LocalIndex i = 0; i < problem.dofmap().index_map().num_owned(); ++i) {

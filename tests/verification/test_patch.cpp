@@ -42,7 +42,7 @@ double patch_error() {
   solvers::LinearSolverSettings settings;
   settings.rtol = 1e-14;
   (void)problem.solve(settings);
-  const la::LocalRead u(problem.displacement());
+  const la::LocalRead u(problem.displacement().vec());
   const auto xn = problem.dofmap().node_coordinates();
   double err = 0.0, scale = 0.0;
   for (LocalIndex i = 0; i < problem.dofmap().index_map().size_local(); ++i) {

@@ -29,6 +29,7 @@ public:
 
 namespace impl {
 [[noreturn]] void throw_petsc_error(int code, const char* expression, const char* file, int line);
+[[noreturn]] void throw_assertion(const char* condition, const char* file, int line);
 } // namespace impl
 
 } // namespace resorb
@@ -41,9 +42,25 @@ namespace impl {
       ::resorb::impl::throw_petsc_error(resorb_petsc_ierr_, #call, __FILE__, __LINE__);            \
   } while (false)
 
-/// Always-on check: throws ErrorType(message) when the condition does not hold.
+/// Always-on check of user input or of a run's state: throws ErrorType(message) when the
+/// condition does not hold. The message is built only on failure, so it may format freely.
 #define RESORB_REQUIRE(condition, ErrorType, message)                                              \
   do {                                                                                             \
     if (!(condition))                                                                              \
       throw ErrorType(message);                                                                    \
   } while (false)
+
+/// Debug-only check of an internal invariant (a programming error, never bad input): throws
+/// resorb::Error naming the condition and the source line in debug builds, compiles to
+/// nothing under NDEBUG (Release). Bad input is RESORB_REQUIRE's job.
+#ifdef NDEBUG
+#define RESORB_ASSERT(condition)                                                                   \
+  do {                                                                                             \
+  } while (false)
+#else
+#define RESORB_ASSERT(condition)                                                                   \
+  do {                                                                                             \
+    if (!(condition))                                                                              \
+      ::resorb::impl::throw_assertion(#condition, __FILE__, __LINE__);                             \
+  } while (false)
+#endif

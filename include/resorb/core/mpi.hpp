@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -53,6 +55,20 @@ template <class T>
   T out{};
   MPI_Allreduce(&value, &out, 1, datatype<T>(), MPI_MIN, comm);
   return out;
+}
+
+/// The error message of the lowest rank of @p comm that has one (@p local set), on every
+/// rank; nullopt when no rank has one. Collective, and a barrier: the way a failure found on
+/// one rank (the root reading a file, one rank's HDF5 write) reaches all ranks.
+[[nodiscard]] std::optional<std::string> first_error(MPI_Comm comm,
+                                                     const std::optional<std::string>& local);
+
+/// Throws ErrorType(message) on every rank when any rank has an error (first_error()).
+/// Collective.
+template <class ErrorType>
+void throw_first_error(MPI_Comm comm, const std::optional<std::string>& local) {
+  if (auto error = first_error(comm, local))
+    throw ErrorType(*error);
 }
 
 /// Sends send[r] to rank r and returns what every rank sent to this one (index = source).

@@ -16,9 +16,12 @@ namespace resorb::fem {
 /// A vector-valued space has block size 3 on top of this node numbering: DOF = 3 node + c.
 class DofMap {
 public:
-  /// Builds the numbering for polynomial degree 1 or 2. Collective.
+  /// Builds the numbering for polynomial degree 1 or 2. Collective. The mesh must outlive
+  /// the DofMap.
   DofMap(const mesh::TetMesh& mesh, int degree);
 
+  /// The mesh the nodes live on.
+  [[nodiscard]] const mesh::TetMesh& mesh() const { return *mesh_; }
   /// Polynomial degree (1 or 2).
   [[nodiscard]] int degree() const { return degree_; }
   /// Nodes per cell (4 or 10).
@@ -41,6 +44,7 @@ public:
   }
 
 private:
+  const mesh::TetMesh* mesh_;
   int degree_;
   int nodes_per_cell_;
   IndexMap map_;

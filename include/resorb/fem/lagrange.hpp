@@ -5,15 +5,13 @@
 /// Reference tetrahedron: vertices (0,0,0), (1,0,0), (0,1,0), (0,0,1). P2 nodes are the four
 /// vertices followed by the six edge midpoints in mesh::edge_vertices order (VTK order).
 
-#include <array>
-#include <concepts>
+#include "resorb/core/device.hpp"
+#include "resorb/core/error.hpp"
+#include "resorb/mesh/reference_cell.hpp"
 
-#if defined(__CUDACC__)
-#define RESORB_HOST_DEVICE __host__ __device__
-#else
-/// Marks functions callable from host and device code.
-#define RESORB_HOST_DEVICE
-#endif
+#include <concepts>
+#include <string>
+#include <utility>
 
 namespace resorb::fem {
 
@@ -51,7 +49,7 @@ struct P2 {
   RESORB_HOST_DEVICE static void tabulate(const double* xi, double* n, double (*dn)[3]) {
     const double l[4] = {1.0 - xi[0] - xi[1] - xi[2], xi[0], xi[1], xi[2]};
     double dl[4][3] = {{-1.0, -1.0, -1.0}, {1.0, 0.0, 0.0}, {0.0, 1.0, 0.0}, {0.0, 0.0, 1.0}};
-    constexpr int edges[6][2] = {{0, 1}, {1, 2}, {0, 2}, {0, 3}, {1, 3}, {2, 3}};
+    constexpr auto edges = mesh::edge_vertices; // a local copy: usable in device code
     for (int a = 0; a < 4; ++a) {
       n[a] = l[a] * (2.0 * l[a] - 1.0);
       for (int d = 0; d < 3; ++d)
@@ -68,8 +66,17 @@ struct P2 {
 
 static_assert(LagrangeElement<P1> && LagrangeElement<P2>);
 
-/// Reference coordinates of the four vertices.
-inline constexpr std::array<std::array<double, 3>, 4> reference_vertices{
-    {{0.0, 0.0, 0.0}, {1.0, 0.0, 0.0}, {0.0, 1.0, 0.0}, {0.0, 0.0, 1.0}}};
+/// The one place where a run-time degree becomes an element type: calls
+/// `body.template operator()<P1>()` or `<P2>()` and returns what it returns.
+/// Use with a templated lambda: `with_element(degree, [&]<class E>() { ... })`.
+/// @throws InputError for a degree other than 1 or 2
+template <class Body>
+decltype(auto) with_element(int degree, Body&& body) {
+  RESORB_REQUIRE(degree == 1 || degree == 2, InputError,
+                 "Lagrange degree " + std::to_string(degree) + " is not supported (1 or 2)");
+  if (degree == 1)
+    return std::forward<Body>(body).template operator()<P1>();
+  return std::forward<Body>(body).template operator()<P2>();
+}
 
 } // namespace resorb::fem

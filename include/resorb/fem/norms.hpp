@@ -2,9 +2,7 @@
 /// @file
 /// Error norms of finite-element fields against exact solutions (verification).
 
-#include "resorb/fem/dof_map.hpp"
-
-#include <petscvec.h>
+#include "resorb/fem/field.hpp"
 
 #include <array>
 #include <functional>
@@ -18,10 +16,8 @@ struct ExactVectorField {
       gradient; ///< ∂u_i/∂x_j
 };
 
-/// L2 norm and H1 seminorm of (u_h − u) for a 3-component field with nodal values in the
-/// ghosted vector @p u (block size 3, local form up to date), integrated with a rule of
-/// degree 2p + 4. Collective.
-[[nodiscard]] std::array<double, 2> error_norms(const mesh::TetMesh& mesh, const DofMap& dofmap,
-                                                Vec u, const ExactVectorField& exact);
+/// L2 norm and H1 seminorm of (u_h − u) for a 3-component field @p u (ghosts up to date),
+/// integrated with a rule of degree 2p + 4. Collective.
+[[nodiscard]] std::array<double, 2> error_norms(const Field& u, const ExactVectorField& exact);
 
 } // namespace resorb::fem

@@ -1,11 +1,14 @@
 #pragma once
 /// @file
-/// The `resorb run` configuration file (TOML). Every key is documented in docs/config.md;
-/// unknown keys, missing units and non-physical values are errors naming the key.
+/// The `resorb run` configuration file (TOML). Every key is documented in the README; unknown
+/// keys, missing units and malformed values are errors naming the key. The config is plain
+/// data: the program (src/cli) turns it into physics objects and checks physical ranges
+/// (E > 0, −1 < ν < 0.5) with the key in the message.
 
 #include "resorb/io/geometries.hpp"
-#include "resorb/physics/elasticity.hpp"
+#include "resorb/solvers/linear_solver.hpp"
 
+#include <array>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -15,32 +18,33 @@ namespace resorb::io {
 
 /// One `[boundary.<surface>]` table: what is prescribed on a surface group.
 struct BoundarySpec {
-  std::string group;                      ///< surface group name (or tag number)
-  std::optional<std::array<bool, 3>> fix; ///< components held at zero displacement
-  std::optional<physics::Vec3> force;     ///< total force, N
-  std::optional<physics::Vec3> traction;  ///< traction, Pa
-  std::optional<double> pressure;         ///< pressure, Pa
+  std::string group;                             ///< surface group name (or tag number)
+  std::optional<std::array<bool, 3>> fix;        ///< components held at zero displacement
+  std::optional<std::array<double, 3>> force;    ///< total force, N
+  std::optional<std::array<double, 3>> traction; ///< traction, Pa
+  std::optional<double> pressure;                ///< pressure, Pa
 };
 
 /// One `[materials.<volume>]` table.
 struct MaterialSpec {
-  std::string group;                   ///< volume group name (or tag number)
-  physics::IsotropicMaterial material; ///< E (Pa) and ν
+  std::string group; ///< volume group name (or tag number)
+  double E = 0.0;    ///< Young's modulus, Pa
+  double nu = 0.0;   ///< Poisson's ratio
 };
 
 /// A parsed and validated run configuration.
 struct RunConfig {
-  std::filesystem::path file;                     ///< the configuration file itself
-  std::optional<std::filesystem::path> mesh_file; ///< `[mesh] file`, relative to the config
-  double mesh_unit_m = 0.0;                       ///< `[mesh] unit` as metres per file unit
-  std::optional<ScrewInBoneGeometry> generate;    ///< `[mesh.screw_in_bone]` instead of a file
-  int degree = 1;                                 ///< `[fem] degree`
-  std::vector<MaterialSpec> materials;            ///< `[materials.*]`
-  std::vector<BoundarySpec> boundaries;           ///< `[boundary.*]`
-  std::optional<physics::Vec3> body_force;        ///< `[body_force] value`, N/m^3
-  solvers::LinearSolverSettings solver;           ///< `[solver]`
-  std::string petsc_options;                      ///< `[solver] petsc_options`
-  std::filesystem::path output_directory;         ///< `[output] directory`, relative to the cwd
+  std::filesystem::path file;                      ///< the configuration file itself
+  std::optional<std::filesystem::path> mesh_file;  ///< `[mesh] file`, relative to the config
+  double mesh_unit_m = 0.0;                        ///< `[mesh] unit` as metres per file unit
+  std::optional<ScrewInBoneGeometry> generate;     ///< `[mesh.screw_in_bone]` instead of a file
+  int degree = 1;                                  ///< `[fem] degree`
+  std::vector<MaterialSpec> materials;             ///< `[materials.*]`
+  std::vector<BoundarySpec> boundaries;            ///< `[boundary.*]`
+  std::optional<std::array<double, 3>> body_force; ///< `[body_force] value`, N/m^3
+  solvers::LinearSolverSettings solver;            ///< `[solver]`
+  std::string petsc_options;                       ///< `[solver] petsc_options`
+  std::filesystem::path output_directory;          ///< `[output] directory`, relative to the cwd
 };
 
 /// Reads and validates a configuration file.

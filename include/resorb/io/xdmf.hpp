@@ -3,6 +3,7 @@
 /// Parallel output of a mesh and its fields as XDMF 3 (XML) + HDF5 (heavy data), readable by
 /// ParaView and VisIt.
 
+#include "resorb/fem/field.hpp"
 #include "resorb/mesh/tet_mesh.hpp"
 
 #include <filesystem>
@@ -25,14 +26,13 @@ struct PointField {
   std::string unit;           ///< unit of the values, e.g. "m" or "Pa" (may be empty)
 };
 
+/// The vertex values of a finite-element field (fem::Field::vertex_values()), named and with
+/// the unit of the field. For P2 the edge nodes are not written.
+[[nodiscard]] PointField point_field(const fem::Field& field);
+
 /// Values attached to cells: `components` values per owned cell, in local cell order.
 /// Component counts map to AttributeType as for PointField.
-struct CellField {
-  std::string name;           ///< attribute and dataset name: non-empty, no '/', unique
-  int components = 1;         ///< values per cell, >= 1
-  std::vector<double> values; ///< components * num_cells values, cell-major
-  std::string unit;           ///< unit of the values (may be empty)
-};
+using CellField = fem::CellField;
 
 /// Writes `<directory>/<basename>.h5` and `<directory>/<basename>.xdmf` (XDMF 3,
 /// ParaView-readable).

@@ -9,10 +9,6 @@
 
 namespace resorb::mesh {
 
-/// Local edge k of a tetrahedron joins local vertices edge_vertices[k] (VTK/XDMF order).
-inline constexpr std::array<std::array<int, 2>, 6> edge_vertices{
-    {{0, 1}, {1, 2}, {0, 2}, {0, 3}, {1, 3}, {2, 3}}};
-
 /// Edges of a distributed mesh with a consistent global numbering across ranks.
 /// Local order: owned edges first, then ghosts (edges owned by another rank).
 /// An edge shared by several ranks is owned by the lowest of them.

@@ -3,6 +3,8 @@
 /// Distributed tetrahedral mesh with cell (material) and facet (boundary/interface) tags.
 
 #include "resorb/core/index_map.hpp"
+#include "resorb/mesh/reference_cell.hpp"
+#include "resorb/mesh/tet_geometry.hpp"
 
 #include <array>
 #include <span>
@@ -40,11 +42,6 @@ struct TaggedFacet {
   int local_facet = 0; ///< facet opposite local vertex `local_facet` (0..3)
   int tag = 0;         ///< facet tag
 };
-
-/// Local vertices of facet f of a tetrahedron (the facet opposite vertex f), ordered so that
-/// the right-hand normal points out of the cell for a positively oriented tetrahedron.
-inline constexpr std::array<std::array<int, 3>, 4> facet_vertices{
-    {{1, 2, 3}, {0, 3, 2}, {0, 1, 3}, {0, 2, 1}}};
 
 /// Distributed tetrahedral mesh.
 ///
@@ -96,6 +93,14 @@ public:
 
   /// Coordinates of the 4 vertices of local cell @p c.
   [[nodiscard]] std::array<std::array<double, 3>, 4> cell_coordinates(LocalIndex c) const;
+  /// Gathers the coordinates of the 4 vertices of local cell @p c into @p x (kernel layout).
+  void cell_coordinates(LocalIndex c, CellCoordinates& x) const {
+    for (std::size_t k = 0; k < 4; ++k) {
+      const auto v = static_cast<std::size_t>(cells_[4 * static_cast<std::size_t>(c) + k]);
+      for (std::size_t d = 0; d < 3; ++d)
+        x[k][d] = coordinates_[3 * v + d];
+    }
+  }
 
 private:
   [[nodiscard]] int find_tag(int dim, std::string_view name) const;

@@ -6,8 +6,11 @@
 ///   ∫_Ω σ(u) : ε(v) dx = ∫_Ω f · v dx + ∫_Γ_N t · v ds,
 ///   σ = λ tr(ε) I + 2 μ ε,  ε = (∇u + ∇uᵀ) / 2.
 
+#include "resorb/core/record.hpp"
 #include "resorb/core/timer.hpp"
+#include "resorb/fem/dirichlet.hpp"
 #include "resorb/fem/dof_map.hpp"
+#include "resorb/fem/field.hpp"
 #include "resorb/fem/lagrange.hpp"
 #include "resorb/la/matrix_assembler.hpp"
 #include "resorb/la/petsc.hpp"
@@ -30,9 +33,13 @@ using VectorField = std::function<Vec3(const Vec3&)>;
 
 /// Linear elasticity with Dirichlet, force/traction/pressure and body loads.
 ///
-/// Element loops run through Kokkos kernels (kernels/elasticity_kernels.hpp); assembly goes
-/// into a PETSc AIJ matrix with block size 3 and exact preallocation; the default solver is
-/// CG + GAMG with the rigid-body modes as near-null space. The mesh must outlive the object.
+/// What is elasticity lives here: the material law (kernels/elasticity_kernels.hpp), the
+/// loads, the near-null space and the derived quantities. The generic machinery comes from
+/// fem/: the cell loop, Dirichlet elimination (fem::DirichletConstraints), facet and volume
+/// load assembly, the displacement as a fem::Field. The matrix is PETSc AIJ with block size
+/// 3 and exact preallocation; the default solver is CG + GAMG with the rigid-body modes as
+/// near-null space, under the PETSc options prefix `elasticity_` (`-elasticity_ksp_monitor`,
+/// `-elasticity_pc_type hypre`). The mesh must outlive the object.
 template <fem::LagrangeElement Element>
 class Elasticity {
 public:
@@ -47,7 +54,7 @@ public:
   void set_material(std::string_view cell_group, const IsotropicMaterial& material);
   /// Per-cell material (heterogeneous, e.g. from CT): one E (Pa) and ν per owned cell.
   void set_cell_materials(std::span<const double> E, std::span<const double> nu);
-  /// Prescribes displacement components on facet group @p facet_group.
+  /// Prescribes displacement components on facet group @p facet_group. Collective.
   /// @param components which of x, y, z are prescribed
   /// @param value      prescribed displacement (m) as a function of position; zero if empty
   void fix(std::string_view facet_group, std::array<bool, 3> components = {true, true, true},
@@ -62,15 +69,18 @@ public:
   /// Body force density (N/m^3) as a function of position.
   void set_body_force(VectorField force);
 
-  /// Assembles and solves; returns the converged displacement. With GAMG (the default) the
-  /// rigid-body modes are the near-null space and elasticity_gamg_defaults() apply unless
-  /// the options database sets them.
+  /// Assembles and solves. With GAMG (the default) the rigid-body modes are the near-null
+  /// space and elasticity_gamg_defaults() apply unless the options database sets them. PETSc
+  /// options are read under options_prefix (`elasticity_` unless @p settings names another).
   /// @throws SolverError when the solve does not converge
   /// @throws InputError when a cell has no material
   solvers::SolveReport solve(const solvers::LinearSolverSettings& settings = {});
 
-  /// Displacement vector (ghosted, block size 3, node order of dofmap()).
-  [[nodiscard]] Vec displacement() const { return u_.get(); }
+  /// PETSc options prefix of the solver unless the settings name another.
+  static constexpr const char* options_prefix = "elasticity_";
+
+  /// The displacement, m ("displacement"; block size 3, node order of dofmap()).
+  [[nodiscard]] const fem::Field& displacement() const { return u_; }
   /// Node numbering of the displacement.
   [[nodiscard]] const fem::DofMap& dofmap() const { return dofmap_; }
   /// The mesh.
@@ -92,8 +102,9 @@ public:
   /// Axial stiffness of a force-loaded group: |F| / (mean displacement · F/|F|), N/m.
   /// @throws InputError when no force was applied to the group
   [[nodiscard]] double axial_stiffness(std::string_view facet_group) const;
-  /// Per owned cell: cell-averaged von Mises stress (Pa) and hydrostatic stress (Pa).
-  [[nodiscard]] std::pair<std::vector<double>, std::vector<double>> stress_invariants() const;
+  /// Per owned cell: cell-averaged von Mises stress ("von_mises_stress", Pa) and hydrostatic
+  /// stress ("hydrostatic_stress", Pa).
+  [[nodiscard]] std::array<fem::CellField, 2> stress_invariants() const;
   /// Wall time per phase ("matrix setup", "assemble", "solver setup", "solve") on this rank.
   [[nodiscard]] const PhaseTimer& timer() const { return timer_; }
 
@@ -105,11 +116,6 @@ public:
   [[nodiscard]] Mat stiffness_matrix() const { return assembler_ ? assembler_->matrix() : nullptr; }
 
 private:
-  struct DirichletCondition {
-    int tag;
-    std::array<bool, 3> components;
-    VectorField value;
-  };
   struct SurfaceLoad {
     int tag;
     Vec3 traction; // used when pressure is not set
@@ -117,30 +123,37 @@ private:
     std::optional<Vec3> total_force;
   };
 
-  void mark_dirichlet_dofs();
   void ensure_matrix(); // creates the matrix, scatter map and near-null space once
   void check_materials() const;
-  void assemble_surface_loads(Vec rhs, bool skip_constrained) const;
-  void assemble_body_force(Vec rhs, bool skip_constrained) const;
+  // Adds the surface and body loads to rhs, leaving out the DOFs of skip (if given).
+  void assemble_loads(Vec rhs, const fem::DirichletConstraints* skip) const;
   void internal_force(Vec out) const;
-  [[nodiscard]] std::vector<LocalIndex> group_nodes(int tag) const;
 
   const mesh::TetMesh& mesh_;
   fem::DofMap dofmap_;
   std::vector<double> lambda_, mu_;
-  std::vector<DirichletCondition> dirichlet_;
+  fem::DirichletConstraints constraints_;
   std::vector<SurfaceLoad> loads_;
   VectorField body_force_;
-  std::vector<char> constrained_;                  // per local DOF (3 per node)
-  std::vector<double> prescribed_;                 // per local DOF
   std::unique_ptr<la::MatrixAssembler> assembler_; // the stiffness matrix and its scatter map
-  la::Vector b_, u_;
+  la::Vector b_;
+  fem::Field u_;
   la::NullSpace near_null_space_;
   PhaseTimer timer_;
 };
 
 extern template class Elasticity<fem::P1>;
 extern template class Elasticity<fem::P2>;
+
+/// The figures of a solved problem as plain data: `degree`, `dofs`, `strain_energy_J`,
+/// `max_displacement_m`, `axial_stiffness_N_per_m` (per surface of @p force_groups),
+/// `reaction_force_N` (per surface of @p fixed_groups, [x, y, z]) and `solver`
+/// (`iterations`, `relative_residual`). Collective.
+template <fem::LagrangeElement Element>
+[[nodiscard]] Record summarize(const Elasticity<Element>& problem,
+                               const solvers::SolveReport& report,
+                               const std::vector<std::string>& force_groups,
+                               const std::vector<std::string>& fixed_groups);
 
 /// GAMG settings tuned for linear elasticity (benchmarks/RESULTS.md, "Solver options"):
 /// plain (unsmoothed) aggregation, W-cycle, one Chebyshev/Jacobi step per level, LU below

@@ -1,0 +1,12 @@
+#pragma once
+/// @file
+/// Annotations for code that runs on the host and inside device kernels (CUDA through nvcc,
+/// or any Kokkos backend). Headers included by kernels/ use only these, fixed-size arrays and
+/// plain arithmetic: no allocation, no exceptions, no PETSc.
+
+#if defined(__CUDACC__)
+#define RESORB_HOST_DEVICE __host__ __device__
+#else
+/// Marks functions callable from host and device code.
+#define RESORB_HOST_DEVICE
+#endif
