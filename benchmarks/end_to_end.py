@@ -35,8 +35,16 @@ PHASES = ["read", "partition", "dofs", "matrix setup", "assemble", "solver setup
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "01_screw_pullout.toml"
 
 
+def elasticity_options(options):
+    """Unprefixed PETSc options (as DOLFINx takes them) under resorb's `elasticity_` prefix;
+    a negative number ("-pc_gamg_threshold -1") is a value, not an option."""
+    return re.sub(r"(^|\s)-(?=[A-Za-z])(?!log_view|options_left)", r"\1-elasticity_", options)
+
+
 def example_config(mesh, rtol, petsc_options, output):
-    """Example 01's configuration with its generated mesh replaced by @p mesh."""
+    """Example 01's configuration with its generated mesh replaced by @p mesh. The PETSc
+    options are given unprefixed and applied to the elasticity solver."""
+    petsc_options = elasticity_options(petsc_options)
     text = EXAMPLE.read_text()
     text, n_mesh = re.subn(r"\[mesh\.screw_in_bone\]\n(?:.+\n)*",
                            f'[mesh]\nfile = "{mesh}"\nunit = "mm"\n', text)

@@ -9,8 +9,8 @@ IndexMap::IndexMap(MPI_Comm comm, LocalIndex num_owned, std::vector<GlobalIndex>
                    std::vector<int> ghost_owners)
     : comm_(comm), num_owned_(num_owned), ghosts_(std::move(ghosts)),
       ghost_owners_(std::move(ghost_owners)) {
-  if (ghosts_.size() != ghost_owners_.size())
-    throw Error("IndexMap: one owner per ghost required");
+  RESORB_REQUIRE(ghosts_.size() == ghost_owners_.size(), Error,
+                 "IndexMap: one owner per ghost required");
   const int p = mpi::size(comm);
   std::vector<GlobalIndex> owned_counts(static_cast<std::size_t>(p));
   const GlobalIndex mine = num_owned;

@@ -72,19 +72,19 @@ std::string Dimension::to_string() const {
 double unit_factor(std::string_view unit, const Dimension& expected, std::string_view context) {
   const auto& table = unit_table();
   const auto it = table.find(unit);
-  if (it == table.end())
-    throw InputError(fmt::format("{}: unknown unit '{}' (expected a unit of {})", context, unit,
-                                 expected.to_string()));
-  if (it->second.dimension != expected)
-    throw InputError(fmt::format("{}: unit '{}' has dimension {} but {} is required", context, unit,
-                                 it->second.dimension.to_string(), expected.to_string()));
+  RESORB_REQUIRE(it != table.end(), InputError,
+                 fmt::format("{}: unknown unit '{}' (expected a unit of {})", context, unit,
+                             expected.to_string()));
+  RESORB_REQUIRE(it->second.dimension == expected, InputError,
+                 fmt::format("{}: unit '{}' has dimension {} but {} is required", context, unit,
+                             it->second.dimension.to_string(), expected.to_string()));
   return it->second.factor;
 }
 
 double parse_quantity(std::string_view text, const Dimension& expected, std::string_view context) {
   const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos)
-    throw InputError(fmt::format("{}: empty value, expected a number with a unit", context));
+  RESORB_REQUIRE(first != std::string_view::npos, InputError,
+                 fmt::format("{}: empty value, expected a number with a unit", context));
   text.remove_prefix(first);
   double value = 0.0;
   const char* begin = text.data();
@@ -92,8 +92,8 @@ double parse_quantity(std::string_view text, const Dimension& expected, std::str
   if (*begin == '+')
     ++begin;
   const auto [ptr, ec] = std::from_chars(begin, end, value);
-  if (ec != std::errc{} || !std::isfinite(value))
-    throw InputError(fmt::format("{}: '{}' does not start with a finite number", context, text));
+  RESORB_REQUIRE(!(ec != std::errc{} || !std::isfinite(value)), InputError,
+                 fmt::format("{}: '{}' does not start with a finite number", context, text));
   std::string_view unit(ptr, static_cast<std::size_t>(end - ptr));
   const auto u0 = unit.find_first_not_of(" \t");
   unit = u0 == std::string_view::npos ? std::string_view{} : unit.substr(u0);

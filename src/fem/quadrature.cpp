@@ -102,8 +102,8 @@ QuadratureRule make_triangle(int degree) {
 
 template <class Make>
 const QuadratureRule& cached(int degree, Make make) {
-  if (degree < 0 || degree > 30)
-    throw Error(fmt::format("quadrature degree {} is out of range 0..30", degree));
+  RESORB_REQUIRE(degree >= 0 && degree <= 30, Error,
+                 fmt::format("quadrature degree {} is out of range 0..30", degree));
   static std::mutex mutex;
   static std::map<int, QuadratureRule> cache;
   const std::lock_guard lock(mutex);

@@ -33,8 +33,8 @@ std::set<int> boundary_surfaces(const std::vector<int>& volumes) {
 }
 
 void add_group(int dim, const std::vector<int>& entities, int tag, const std::string& name) {
-  if (entities.empty())
-    throw Error(fmt::format("geometry: group '{}' came out empty", name));
+  RESORB_REQUIRE(!entities.empty(), Error,
+                 fmt::format("geometry: group '{}' came out empty", name));
   gmsh::model::addPhysicalGroup(dim, entities, tag);
   gmsh::model::setPhysicalName(dim, tag, name);
 }
@@ -69,8 +69,8 @@ mesh::MeshData build_on_root(MPI_Comm comm, const char* what, Build build) {
 
 void ScrewInBoneGeometry::validate() const {
   auto positive = [](double v, const char* name) {
-    if (!std::isfinite(v) || v <= 0.0)
-      throw InputError(fmt::format("screw-in-bone geometry: {} = {} m must be positive", name, v));
+    RESORB_REQUIRE(std::isfinite(v) && v > 0.0, InputError,
+                   fmt::format("screw-in-bone geometry: {} = {} m must be positive", name, v));
   };
   positive(bone_radius, "bone_radius");
   positive(bone_length, "bone_length");
@@ -80,12 +80,12 @@ void ScrewInBoneGeometry::validate() const {
   positive(head_height, "head_height");
   positive(mesh_size, "mesh_size");
   positive(implant_mesh_size, "implant_mesh_size");
-  if (implant_radius >= bone_radius - cortical_thickness)
-    throw InputError("screw-in-bone geometry: implant_radius must be smaller than the "
-                     "cancellous core radius (bone_radius - cortical_thickness)");
-  if (implant_depth >= bone_length || implant_depth <= cortical_thickness)
-    throw InputError("screw-in-bone geometry: implant_depth must exceed cortical_thickness "
-                     "and stay inside the bone (less than bone_length)");
+  RESORB_REQUIRE(implant_radius < bone_radius - cortical_thickness, InputError,
+                 "screw-in-bone geometry: implant_radius must be smaller than the "
+                 "cancellous core radius (bone_radius - cortical_thickness)");
+  RESORB_REQUIRE(!(implant_depth >= bone_length || implant_depth <= cortical_thickness), InputError,
+                 "screw-in-bone geometry: implant_depth must exceed cortical_thickness "
+                 "and stay inside the bone (less than bone_length)");
 }
 
 mesh::MeshData screw_in_bone_mesh_data(MPI_Comm comm, const ScrewInBoneGeometry& g) {
@@ -156,8 +156,8 @@ mesh::MeshData screw_in_bone_mesh_data(MPI_Comm comm, const ScrewInBoneGeometry&
 
 mesh::MeshData hollow_cylinder_mesh_data(MPI_Comm comm, double a, double b, double h,
                                          double mesh_size) {
-  if (!(a > 0 && b > a && h > 0 && mesh_size > 0))
-    throw InputError("hollow cylinder: need 0 < a < b, h > 0 and a positive mesh size");
+  RESORB_REQUIRE(a > 0 && b > a && h > 0 && mesh_size > 0, InputError,
+                 "hollow cylinder: need 0 < a < b, h > 0 and a positive mesh size");
   const double A = a * 1e3, B = b * 1e3, H = h * 1e3;
   return build_on_root(comm, "hollow_cylinder", [&] {
     namespace occ = gmsh::model::occ;

@@ -74,9 +74,8 @@ mesh::MeshData mesh_data_from_gmsh_model(double length_unit_m, const std::string
   std::transform(coords.begin(), coords.end(), data.coordinates.begin(),
                  [&](double x) { return x * length_unit_m; });
   auto vertex = [&](std::size_t tag) -> GlobalIndex {
-    if (tag > max_tag || index_of[tag] < 0)
-      throw InputError(
-          fmt::format("{}: element references node {} which is not defined", source, tag));
+    RESORB_REQUIRE(!(tag > max_tag || index_of[tag] < 0), InputError,
+                   fmt::format("{}: element references node {} which is not defined", source, tag));
     return index_of[tag];
   };
 
@@ -114,11 +113,12 @@ mesh::MeshData mesh_data_from_gmsh_model(double length_unit_m, const std::string
     });
     for (std::size_t t = 0; t < types.size(); ++t) {
       const int stride = types[t] == 4 ? 4 : types[t] == 11 ? 10 : -1;
-      if (stride < 0)
-        throw InputError(fmt::format(
-            "{}: volume {} contains Gmsh element type {}; only tetrahedra (types 4 and 11) "
-            "are supported",
-            source, entity, types[t]));
+      RESORB_REQUIRE(
+          stride >= 0, InputError,
+          fmt::format(
+              "{}: volume {} contains Gmsh element type {}; only tetrahedra (types 4 and 11) "
+              "are supported",
+              source, entity, types[t]));
       for (std::size_t e = 0; e < element_tags[t].size(); ++e) {
         for (int k = 0; k < 4; ++k)
           data.cells.push_back(vertex(element_nodes[t][e * static_cast<std::size_t>(stride) +
@@ -128,10 +128,10 @@ mesh::MeshData mesh_data_from_gmsh_model(double length_unit_m, const std::string
       }
     }
   }
-  if (data.cell_tags.empty())
-    throw InputError(fmt::format("{}: the mesh contains no tetrahedra (is it a 3D mesh with "
-                                 "volume physical groups?)",
-                                 source));
+  RESORB_REQUIRE(!data.cell_tags.empty(), InputError,
+                 fmt::format("{}: the mesh contains no tetrahedra (is it a 3D mesh with "
+                             "volume physical groups?)",
+                             source));
 
   // Facets: triangles of every surface physical group.
   for (const auto& [dim, tag] : groups) {
@@ -147,10 +147,10 @@ mesh::MeshData mesh_data_from_gmsh_model(double length_unit_m, const std::string
       });
       for (std::size_t t = 0; t < types.size(); ++t) {
         const int stride = types[t] == 2 ? 3 : types[t] == 9 ? 6 : -1;
-        if (stride < 0)
-          throw InputError(fmt::format("{}: surface group {} contains Gmsh element type {}; "
-                                       "only triangles are supported",
-                                       source, tag, types[t]));
+        RESORB_REQUIRE(stride >= 0, InputError,
+                       fmt::format("{}: surface group {} contains Gmsh element type {}; "
+                                   "only triangles are supported",
+                                   source, tag, types[t]));
         for (std::size_t e = 0; e < element_tags[t].size(); ++e) {
           for (int k = 0; k < 3; ++k)
             data.facets.push_back(vertex(element_nodes[t][e * static_cast<std::size_t>(stride) +
@@ -165,15 +165,15 @@ mesh::MeshData mesh_data_from_gmsh_model(double length_unit_m, const std::string
 
 mesh::MeshData read_gmsh_data(MPI_Comm comm, const std::filesystem::path& file,
                               double length_unit_m) {
-  if (!(length_unit_m > 0.0))
-    throw InputError(fmt::format("{}: length unit must be positive", file.string()));
+  RESORB_REQUIRE(length_unit_m > 0.0, InputError,
+                 fmt::format("{}: length unit must be positive", file.string()));
   mesh::MeshData data;
   data.source = file.string();
   std::optional<std::string> error;
   if (mpi::rank(comm) == 0) {
     try {
-      if (!std::ifstream(file).good())
-        throw InputError(fmt::format("{}: cannot open mesh file", file.string()));
+      RESORB_REQUIRE(std::ifstream(file).good(), InputError,
+                     fmt::format("{}: cannot open mesh file", file.string()));
       const GmshSession session;
       gmsh_call(file.string(), [&] {
         gmsh::clear();
@@ -182,8 +182,8 @@ mesh::MeshData read_gmsh_data(MPI_Comm comm, const std::filesystem::path& file,
       // Gmsh reports some read errors only through its logger.
       std::string gmsh_error;
       gmsh::logger::getLastError(gmsh_error);
-      if (!gmsh_error.empty())
-        throw InputError(fmt::format("{}: {}", file.string(), gmsh_error));
+      RESORB_REQUIRE(gmsh_error.empty(), InputError,
+                     fmt::format("{}: {}", file.string(), gmsh_error));
       data = mesh_data_from_gmsh_model(length_unit_m, file.string());
       gmsh::clear();
     } catch (const Error& e) {

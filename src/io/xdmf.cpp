@@ -234,33 +234,35 @@ void check_arguments(const mesh::TetMesh& mesh, std::string_view basename,
     throw Error(fmt::format("write_xdmf: invalid basename '{}' (empty, '.', '..' or containing "
                             "'/' or ':')",
                             basename));
-  if (signature != root_signature)
-    throw Error(fmt::format("write_xdmf: output '{}': the directory, basename or field names, "
-                            "components and units differ between ranks (rank {})",
-                            basename, mpi::rank(mesh.comm())));
+  RESORB_REQUIRE(signature == root_signature, Error,
+                 fmt::format("write_xdmf: output '{}': the directory, basename or field names, "
+                             "components and units differ between ranks (rank {})",
+                             basename, mpi::rank(mesh.comm())));
   std::set<std::string, std::less<>> names;
   auto check = [&](std::string_view kind, const auto& f, std::size_t rows, std::string_view what) {
-    if (f.name.empty() || f.name.find('/') != std::string::npos || f.name == "." || f.name == "..")
-      throw Error(fmt::format("write_xdmf: {} field '{}': invalid name (empty, '.', '..' or "
-                              "containing '/')",
-                              kind, f.name));
-    if (!names.insert(f.name).second)
-      throw Error(fmt::format("write_xdmf: field name '{}' is used twice", f.name));
-    if (f.components < 1)
-      throw Error(
-          fmt::format("write_xdmf: {} field '{}': {} components", kind, f.name, f.components));
+    RESORB_REQUIRE(!(f.name.empty() || f.name.find('/') != std::string::npos || f.name == "." ||
+                     f.name == ".."),
+                   Error,
+                   fmt::format("write_xdmf: {} field '{}': invalid name (empty, '.', '..' or "
+                               "containing '/')",
+                               kind, f.name));
+    RESORB_REQUIRE(names.insert(f.name).second, Error,
+                   fmt::format("write_xdmf: field name '{}' is used twice", f.name));
+    RESORB_REQUIRE(
+        f.components >= 1, Error,
+        fmt::format("write_xdmf: {} field '{}': {} components", kind, f.name, f.components));
     const std::size_t expected = static_cast<std::size_t>(f.components) * rows;
-    if (f.values.size() != expected)
-      throw Error(fmt::format("write_xdmf: {} field '{}' has {} values on rank {}, expected {} "
-                              "({} components x {} {})",
-                              kind, f.name, f.values.size(), mpi::rank(mesh.comm()), expected,
-                              f.components, rows, what));
+    RESORB_REQUIRE(f.values.size() == expected, Error,
+                   fmt::format("write_xdmf: {} field '{}' has {} values on rank {}, expected {} "
+                               "({} components x {} {})",
+                               kind, f.name, f.values.size(), mpi::rank(mesh.comm()), expected,
+                               f.components, rows, what));
   };
   for (const auto& f : point_fields)
     check("point", f, static_cast<std::size_t>(mesh.vertex_map().num_owned()), "owned vertices");
   for (const auto& f : cell_fields) {
-    if (f.name == "cell_tag")
-      throw Error("write_xdmf: cell field 'cell_tag': the name is reserved for the cell tags");
+    RESORB_REQUIRE(f.name != "cell_tag", Error,
+                   "write_xdmf: cell field 'cell_tag': the name is reserved for the cell tags");
     check("cell", f, static_cast<std::size_t>(mesh.num_cells()), "cells");
   }
 }
@@ -403,21 +405,22 @@ void write_xml(const mesh::TetMesh& mesh, const fs::path& file, const fs::path& 
   xml += "</Xdmf>\n";
 
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  if (!out)
-    throw Error(fmt::format("write_xdmf: cannot open '{}' for writing", name_in_messages.string()));
+  RESORB_REQUIRE(
+      out, Error,
+      fmt::format("write_xdmf: cannot open '{}' for writing", name_in_messages.string()));
   out.write(xml.data(), static_cast<std::streamsize>(xml.size()));
   out.close();
-  if (!out)
-    throw Error(fmt::format("write_xdmf: error writing '{}'", name_in_messages.string()));
+  RESORB_REQUIRE(out, Error,
+                 fmt::format("write_xdmf: error writing '{}'", name_in_messages.string()));
 }
 
 /// Renames @p from to @p to; throws Error naming @p to.
 void rename_file(const fs::path& from, const fs::path& to) {
   std::error_code ec;
   fs::rename(from, to, ec);
-  if (ec)
-    throw Error(fmt::format("write_xdmf: cannot rename '{}' to '{}': {}", from.string(),
-                            to.string(), ec.message()));
+  RESORB_REQUIRE(!ec, Error,
+                 fmt::format("write_xdmf: cannot rename '{}' to '{}': {}", from.string(),
+                             to.string(), ec.message()));
 }
 
 } // namespace
@@ -484,9 +487,9 @@ void write_xdmf(const mesh::TetMesh& mesh, const std::filesystem::path& director
             write_xml(mesh, xdmf_part, xdmf_file, name + ".h5", point_fields, cell_fields);
             std::error_code ec;
             fs::remove(xdmf_file, ec);
-            if (ec)
-              throw Error(fmt::format("write_xdmf: cannot replace '{}': {}", xdmf_file.string(),
-                                      ec.message()));
+            RESORB_REQUIRE(!ec, Error,
+                           fmt::format("write_xdmf: cannot replace '{}': {}", xdmf_file.string(),
+                                       ec.message()));
             rename_file(h5_part, h5_file);
             rename_file(xdmf_part, xdmf_file);
           }))) {

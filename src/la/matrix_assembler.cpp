@@ -20,8 +20,7 @@ std::vector<PetscInt> row_offsets(Mat a, const PetscInt** columns) {
   const PetscInt* ia = nullptr;
   PetscBool done = PETSC_FALSE;
   RESORB_PETSC(MatGetRowIJ(a, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, columns, &done));
-  if (!done)
-    throw Error("matrix assembler: PETSc did not expose the matrix's row structure");
+  RESORB_REQUIRE(done, Error, "matrix assembler: PETSc did not expose the matrix's row structure");
   return {ia, ia + n + 1};
 }
 
@@ -44,9 +43,9 @@ MatrixAssembler::MatrixAssembler(const fem::DofMap& dofmap, int block_size,
   RESORB_PETSC(
       PetscObjectTypeCompare(reinterpret_cast<PetscObject>(matrix_.get()), MATMPIAIJ, &mpi));
   direct_ = seq || mpi;
-  if (dofmap.nodes_per_cell() > max_nodes_per_cell)
-    throw Error(fmt::format("matrix assembler: {} nodes per cell, at most {} supported",
-                            dofmap.nodes_per_cell(), max_nodes_per_cell));
+  RESORB_REQUIRE(dofmap.nodes_per_cell() <= max_nodes_per_cell, Error,
+                 fmt::format("matrix assembler: {} nodes per cell, at most {} supported",
+                             dofmap.nodes_per_cell(), max_nodes_per_cell));
   if (direct_)
     build_scatter_map(mpi == PETSC_TRUE);
 }

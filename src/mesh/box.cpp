@@ -12,10 +12,10 @@ namespace resorb::mesh {
 MeshData box_mesh_data(MPI_Comm comm, std::array<int, 3> n, std::array<double, 3> lo,
                        std::array<double, 3> hi) {
   for (int d = 0; d < 3; ++d) {
-    if (n[d] < 1)
-      throw InputError(fmt::format("box mesh: {} divisions along axis {}", n[d], d));
-    if (!(hi[d] > lo[d]))
-      throw InputError(fmt::format("box mesh: empty extent along axis {}", d));
+    RESORB_REQUIRE(n[d] >= 1, InputError,
+                   fmt::format("box mesh: {} divisions along axis {}", n[d], d));
+    RESORB_REQUIRE(hi[d] > lo[d], InputError,
+                   fmt::format("box mesh: empty extent along axis {}", d));
   }
   MeshData data;
   data.source = fmt::format("box {}x{}x{}", n[0], n[1], n[2]);

@@ -51,8 +51,8 @@ EdgeTopology build_edges(const TetMesh& mesh) {
     const auto it = std::lower_bound(gh.begin(), gh.end(), g);
     return vmap.ghost_owners()[static_cast<std::size_t>(it - gh.begin())];
   };
-  if (!std::is_sorted(vmap.ghosts().begin(), vmap.ghosts().end()))
-    throw Error("build_edges: ghost vertices must be sorted by global index");
+  RESORB_REQUIRE(std::is_sorted(vmap.ghosts().begin(), vmap.ghosts().end()), Error,
+                 "build_edges: ghost vertices must be sorted by global index");
 
   // 2. Which owned vertices other ranks also use: tell each owner about our ghosts.
   std::vector<std::vector<GlobalIndex>> to_owner(static_cast<std::size_t>(p));
@@ -126,8 +126,8 @@ EdgeTopology build_edges(const TetMesh& mesh) {
   for (int r = 0; r < p; ++r)
     for (const auto& k : requests[static_cast<std::size_t>(r)]) {
       const auto it = std::lower_bound(owned_keys.begin(), owned_keys.end(), k);
-      if (it == owned_keys.end() || *it != k)
-        throw Error("build_edges: an owner does not hold the edge it was assigned");
+      RESORB_REQUIRE(!(it == owned_keys.end() || *it != k), Error,
+                     "build_edges: an owner does not hold the edge it was assigned");
       replies[static_cast<std::size_t>(r)].push_back(offset + (it - owned_keys.begin()));
     }
   const auto ghost_ids = mpi::exchange(comm, replies);

@@ -41,23 +41,22 @@ struct RankPart {
 void check_cells(const MeshData& data) {
   const auto nv = static_cast<GlobalIndex>(data.coordinates.size() / 3);
   const auto nc = data.cell_tags.size();
-  if (data.coordinates.size() % 3 != 0)
-    throw InputError(fmt::format("{}: coordinate array is not a multiple of 3", data.source));
-  if (data.cells.size() != 4 * nc)
-    throw InputError(
-        fmt::format("{}: {} cell tags for {} tetrahedra", data.source, nc, data.cells.size() / 4));
-  if (nc == 0)
-    throw InputError(fmt::format("{}: the mesh has no tetrahedra", data.source));
-  if (data.facets.size() != 3 * data.facet_tags.size())
-    throw InputError(fmt::format("{}: facet arrays are inconsistent", data.source));
+  RESORB_REQUIRE(data.coordinates.size() % 3 == 0, InputError,
+                 fmt::format("{}: coordinate array is not a multiple of 3", data.source));
+  RESORB_REQUIRE(
+      data.cells.size() == 4 * nc, InputError,
+      fmt::format("{}: {} cell tags for {} tetrahedra", data.source, nc, data.cells.size() / 4));
+  RESORB_REQUIRE(nc != 0, InputError, fmt::format("{}: the mesh has no tetrahedra", data.source));
+  RESORB_REQUIRE(data.facets.size() == 3 * data.facet_tags.size(), InputError,
+                 fmt::format("{}: facet arrays are inconsistent", data.source));
   // Volume threshold relative to the mesh's own scale: a cell smaller than 1e-12 of the
   // cube of the bounding-box diagonal is degenerate whatever the unit.
   std::array<double, 3> lo{1e300, 1e300, 1e300}, hi{-1e300, -1e300, -1e300};
   for (std::size_t i = 0; i < data.coordinates.size(); ++i) {
     const double x = data.coordinates[i];
-    if (!std::isfinite(x))
-      throw InputError(
-          fmt::format("{}: vertex {} has a non-finite coordinate", data.source, i / 3 + 1));
+    RESORB_REQUIRE(
+        std::isfinite(x), InputError,
+        fmt::format("{}: vertex {} has a non-finite coordinate", data.source, i / 3 + 1));
     lo[i % 3] = std::min(lo[i % 3], x);
     hi[i % 3] = std::max(hi[i % 3], x);
   }
@@ -71,19 +70,19 @@ void check_cells(const MeshData& data) {
     std::array<std::array<double, 3>, 4> x{};
     for (int k = 0; k < 4; ++k) {
       const GlobalIndex v = data.cells[4 * c + k];
-      if (v < 0 || v >= nv)
-        throw InputError(fmt::format("{}: {} references vertex {} which does not exist",
-                                     data.source, cell_name(c), v + 1));
+      RESORB_REQUIRE(!(v < 0 || v >= nv), InputError,
+                     fmt::format("{}: {} references vertex {} which does not exist", data.source,
+                                 cell_name(c), v + 1));
       for (int d = 0; d < 3; ++d)
         x[k][d] = data.coordinates[3 * v + d];
     }
     const double vol = signed_volume(x);
-    if (std::abs(vol) <= tiny)
-      throw InputError(fmt::format("{}: {} has zero volume ({:.3e} m^3): degenerate tetrahedron",
-                                   data.source, cell_name(c), vol));
-    if (vol < 0)
-      throw InputError(fmt::format("{}: {} is inverted (signed volume {:.3e} m^3)", data.source,
-                                   cell_name(c), vol));
+    RESORB_REQUIRE(std::abs(vol) > tiny, InputError,
+                   fmt::format("{}: {} has zero volume ({:.3e} m^3): degenerate tetrahedron",
+                               data.source, cell_name(c), vol));
+    RESORB_REQUIRE(vol >= 0, InputError,
+                   fmt::format("{}: {} is inverted (signed volume {:.3e} m^3)", data.source,
+                               cell_name(c), vol));
   }
 }
 
@@ -116,8 +115,8 @@ std::vector<int> partition_cells(const MeshData& data, const detail::VertexGraph
   const int status =
       METIS_PartGraphKway(&nvtx, &ncon, xadj, adjncy, nullptr, nullptr, nullptr, &nparts, nullptr,
                           nullptr, options, &objval, vertex_part.data());
-  if (status != METIS_OK)
-    throw Error(fmt::format("{}: METIS partitioning failed (status {})", data.source, status));
+  RESORB_REQUIRE(status == METIS_OK, Error,
+                 fmt::format("{}: METIS partitioning failed (status {})", data.source, status));
   for (std::size_t c = 0; c < nc; ++c) {
     std::array<int, 4> p{};
     for (int k = 0; k < 4; ++k)
@@ -195,11 +194,11 @@ std::vector<RankPart> split(const MeshData& data, int p) {
             facet_home[f] = {static_cast<GlobalIndex>(c), lf};
       }
   for (std::size_t f = 0; f < facet_home.size(); ++f)
-    if (facet_home[f].first < 0)
-      throw InputError(fmt::format(
-          "{}: triangle {} (tag {}, vertices {} {} {}) is not a face of any tetrahedron",
-          data.source, f + 1, data.facet_tags[f], data.facets[3 * f] + 1,
-          data.facets[3 * f + 1] + 1, data.facets[3 * f + 2] + 1));
+    RESORB_REQUIRE(
+        facet_home[f].first >= 0, InputError,
+        fmt::format("{}: triangle {} (tag {}, vertices {} {} {}) is not a face of any tetrahedron",
+                    data.source, f + 1, data.facet_tags[f], data.facets[3 * f] + 1,
+                    data.facets[3 * f + 1] + 1, data.facets[3 * f + 2] + 1));
 
   std::vector<RankPart> parts(static_cast<std::size_t>(p));
   std::vector<LocalIndex> local_cell(nc);

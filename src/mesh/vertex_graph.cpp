@@ -16,9 +16,9 @@ VertexGraph vertex_graph(const MeshData& data) {
   const std::size_t nc = data.cell_tags.size();
   constexpr auto limit = static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max());
   // A tet mesh has about 7 edges per vertex (14 directed); 16 leaves room for poor meshes.
-  if (nv >= limit / 16 || 4 * nc >= limit)
-    throw Error(fmt::format("{}: {} vertices and {} cells are too many to partition on one rank",
-                            data.source, nv, nc));
+  RESORB_REQUIRE(!(nv >= limit / 16 || 4 * nc >= limit), Error,
+                 fmt::format("{}: {} vertices and {} cells are too many to partition on one rank",
+                             data.source, nv, nc));
 
   const Incidence inc = invert_connectivity(std::span<const GlobalIndex>(data.cells), 4, nv);
 

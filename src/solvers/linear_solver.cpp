@@ -83,8 +83,8 @@ LinearSolver::LinearSolver(MPI_Comm comm, const LinearSolverSettings& s) {
   RESORB_PETSC(KSPSetTolerances(ksp_.get(), s.rtol, s.atol, PETSC_DEFAULT, s.max_iterations));
   const char* prefix = s.options_prefix.empty() ? nullptr : s.options_prefix.c_str();
   for (const auto& [name, value] : s.default_options) {
-    if (name.size() < 2 || name[0] != '-')
-      throw Error(fmt::format("solver default option '{}' must start with '-'", name));
+    RESORB_REQUIRE(!(name.size() < 2 || name[0] != '-'), Error,
+                   fmt::format("solver default option '{}' must start with '-'", name));
     PetscBool given = PETSC_FALSE;
     RESORB_PETSC(PetscOptionsHasName(nullptr, prefix, name.c_str(), &given));
     if (!given) {
@@ -115,8 +115,7 @@ void LinearSolver::setup() {
 }
 
 SolveReport LinearSolver::solve(Vec b, Vec x) {
-  if (a_ == nullptr)
-    throw SolverError("LinearSolver::solve called before set_operator");
+  RESORB_REQUIRE(a_ != nullptr, SolverError, "LinearSolver::solve called before set_operator");
   if (!set_up_)
     setup();
   MPI_Comm comm = MPI_COMM_NULL;
@@ -141,12 +140,13 @@ SolveReport LinearSolver::solve(Vec b, Vec x) {
   RESORB_PETSC(VecNorm(r.get(), NORM_2, &rnorm));
   RESORB_PETSC(VecNorm(b, NORM_2, &bnorm));
   report.relative_residual = bnorm > 0 ? rnorm / bnorm : rnorm;
-  if (reason < 0)
-    throw SolverError(fmt::format(
-        "linear solver did not converge: {} after {} iterations (relative residual {:.3e}); "
-        "try -ksp_max_it, another -pc_type, or check the boundary conditions (a body free to "
-        "move has no unique solution)",
-        report.reason, report.iterations, report.relative_residual));
+  RESORB_REQUIRE(
+      reason >= 0, SolverError,
+      fmt::format(
+          "linear solver did not converge: {} after {} iterations (relative residual {:.3e}); "
+          "try -ksp_max_it, another -pc_type, or check the boundary conditions (a body free to "
+          "move has no unique solution)",
+          report.reason, report.iterations, report.relative_residual));
   return report;
 }
 
