@@ -1,7 +1,12 @@
 // Micro-benchmarks of the elasticity element kernel and of the full assembly into PETSc.
 // Counters: MDof/s = element DOFs (kernel) or global DOFs (assembly) processed per second.
 //   bench_elasticity --benchmark_counters_tabular=true
+//   mpirun -np 2 bench_elasticity --benchmark_filter=assembly
+// On several ranks every rank must run the same number of (collective) assemblies, so the
+// assembly benchmarks then use fixed iteration counts instead of Google Benchmark's adaptive
+// ones, and only rank 0 reports.
 #include <resorb/core/environment.hpp>
+#include <resorb/core/mpi.hpp>
 #include <resorb/mesh/box.hpp>
 #include <resorb/physics/elasticity.hpp>
 
@@ -9,6 +14,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <initializer_list>
+#include <utility>
 #include <vector>
 
 using namespace resorb;
@@ -61,13 +68,43 @@ void assembly(benchmark::State& state) {
 
 BENCHMARK(element_stiffness<fem::P1>);
 BENCHMARK(element_stiffness<fem::P2>);
-BENCHMARK(assembly<fem::P1>)->Arg(16)->Arg(32)->Arg(64)->Unit(benchmark::kMillisecond);
-BENCHMARK(assembly<fem::P2>)->Arg(8)->Arg(16)->Unit(benchmark::kMillisecond);
+namespace {
+
+// Swallows the reports of ranks other than 0.
+class SilentReporter : public benchmark::BenchmarkReporter {
+public:
+  bool ReportContext(const Context&) override { return true; }
+  void ReportRuns(const std::vector<Run>&) override {}
+};
+
+// Registers assembly<Element> on boxes of n³ cells; on several ranks with `iterations`
+// (chosen for ~0.3 s per repetition on 2 cores) instead of adaptive counts.
+template <class Element>
+void register_assembly(const char* name, std::initializer_list<std::pair<int, int>> sizes,
+                       bool parallel) {
+  for (const auto& [n, iterations] : sizes) {
+    auto* b = benchmark::RegisterBenchmark(name, assembly<Element>)
+                  ->Arg(n)
+                  ->Unit(benchmark::kMillisecond);
+    if (parallel)
+      b->Iterations(iterations);
+  }
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
   Environment env(argc, argv);
+  const bool parallel = mpi::size(MPI_COMM_WORLD) > 1;
+  register_assembly<fem::P1>("assembly<fem::P1>", {{16, 100}, {32, 10}, {64, 3}}, parallel);
+  register_assembly<fem::P2>("assembly<fem::P2>", {{8, 60}, {16, 8}}, parallel);
   benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
+  if (mpi::rank(MPI_COMM_WORLD) == 0) {
+    benchmark::RunSpecifiedBenchmarks();
+  } else {
+    SilentReporter silent;
+    benchmark::RunSpecifiedBenchmarks(&silent);
+  }
   benchmark::Shutdown();
   return 0;
 }
