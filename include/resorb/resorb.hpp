@@ -30,4 +30,8 @@
 #include "resorb/mesh/tet_mesh.hpp"
 #include "resorb/physics/elasticity.hpp"
 #include "resorb/physics/material.hpp"
+#include "resorb/physics/species.hpp"
+#include "resorb/physics/transport.hpp"
 #include "resorb/solvers/linear_solver.hpp"
+#include "resorb/solvers/petsc_options.hpp"
+#include "resorb/solvers/time_stepping.hpp"

@@ -82,7 +82,7 @@ void assemble_matrix(const DofMap& dofmap, const Kernel& kernel, la::MatrixAssem
 /// accumulated into the owners. Collective.
 template <CellMatrixKernel Kernel>
 void apply_cell_matrices(const DofMap& dofmap, const Kernel& kernel, Vec u, Vec y) {
-  RESORB_PETSC(VecSet(y, 0.0));
+  la::zero_local_form(y);
   {
     const la::LocalRead uv(u);
     la::LocalWrite yv(y);

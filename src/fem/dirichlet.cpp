@@ -88,4 +88,11 @@ void DirichletConstraints::initial_guess(Vec u) const {
     values[static_cast<PetscInt>(i)] = constrained_[i] ? values_[i] : 0.0;
 }
 
+void DirichletConstraints::impose(Vec u) const {
+  la::LocalWrite values(u);
+  for (std::size_t i = 0; i < values_.size(); ++i)
+    if (constrained_[i])
+      values[static_cast<PetscInt>(i)] = values_[i];
+}
+
 } // namespace resorb::fem

@@ -167,6 +167,22 @@ void update_ghosts(Vec v) {
   RESORB_PETSC(VecGhostUpdateEnd(v, INSERT_VALUES, SCATTER_FORWARD));
 }
 
+void zero_local_form(Vec v) {
+  Vec local = nullptr;
+  RESORB_PETSC(VecGhostGetLocalForm(v, &local));
+  RESORB_PETSC(VecSet(local, 0.0));
+  RESORB_PETSC(VecGhostRestoreLocalForm(v, &local));
+}
+
+void copy_local_form(Vec from, Vec to) {
+  Vec a = nullptr, b = nullptr;
+  RESORB_PETSC(VecGhostGetLocalForm(from, &a));
+  RESORB_PETSC(VecGhostGetLocalForm(to, &b));
+  RESORB_PETSC(VecCopy(a, b));
+  RESORB_PETSC(VecGhostRestoreLocalForm(to, &b));
+  RESORB_PETSC(VecGhostRestoreLocalForm(from, &a));
+}
+
 void accumulate_ghosts(Vec v) {
   RESORB_PETSC(VecGhostUpdateBegin(v, ADD_VALUES, SCATTER_REVERSE));
   RESORB_PETSC(VecGhostUpdateEnd(v, ADD_VALUES, SCATTER_REVERSE));

@@ -49,6 +49,9 @@ public:
   /// Writes the prescribed values into the constrained entries of the ghosted vector @p u
   /// and zero elsewhere (a starting guess that satisfies the constraints).
   void initial_guess(Vec u) const;
+  /// Writes the prescribed values into the constrained entries of the local form of the
+  /// ghosted vector @p u and leaves the others as they are.
+  void impose(Vec u) const;
   /// Block size (values per node).
   [[nodiscard]] int block_size() const { return block_size_; }
 

@@ -85,6 +85,12 @@ struct NodeSparsity {
 
 /// Copies owned values to the ghost entries of every rank (VecGhostUpdate forward INSERT).
 void update_ghosts(Vec v);
+/// Zeroes the owned and the ghost entries of ghosted vector @p v (VecSet() alone leaves
+/// the ghosts, which local-form assembly would then add to).
+void zero_local_form(Vec v);
+/// Copies the whole local form (owned and ghost entries) of ghosted vector @p from into
+/// @p to (same layout): a copy whose ghosts are current without communication.
+void copy_local_form(Vec from, Vec to);
 /// Adds ghost entries into their owners and zeroes them (VecGhostUpdate reverse ADD).
 void accumulate_ghosts(Vec v);
 

@@ -3,6 +3,7 @@
 /// Krylov solver set-up (PETSc KSP) with resorb's defaults and PETSc options pass-through.
 
 #include "resorb/la/petsc.hpp"
+#include "resorb/solvers/petsc_options.hpp"
 
 #include <string>
 #include <utility>
@@ -23,7 +24,7 @@ struct LinearSolverSettings {
   /// that apply unless the options database already has them: a physics' tuned defaults
   /// that the command line and `[solver] petsc_options` can still override. They stay in
   /// the database under options_prefix, so later solvers with the same prefix share them.
-  std::vector<std::pair<std::string, std::string>> default_options;
+  OptionList default_options;
 };
 
 /// Outcome of one solve.
