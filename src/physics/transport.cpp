@@ -137,10 +137,18 @@ solvers::OptionList ReactionDiffusion::default_solver_options() {
   // Newton with backtracking; GMRES + block Jacobi/ILU(0): the operator is a mass matrix
   // plus diffusion, nonsymmetric through the reaction Jacobian. Tolerances: a linear
   // problem converges in one Newton step, and the bookkeeping (which relies on the residual
-  // at free nodes being zero) closes to ~1e-10 of the step's change.
-  return {{"-snes_type", "newtonls"}, {"-snes_linesearch_type", "bt"}, {"-snes_rtol", "1e-10"},
-          {"-snes_stol", "0"},        {"-ksp_type", "gmres"},          {"-ksp_rtol", "1e-11"},
-          {"-pc_type", "bjacobi"},    {"-sub_pc_type", "ilu"}};
+  // at free nodes being zero) closes to ~1e-10 of the step's change. ILU(0) meets zero
+  // pivots on the corrosion Jacobian (PETSc factors without pivoting; stiff film
+  // reactions): a nonzero shift keeps the preconditioner defined, the solution unchanged.
+  return {{"-snes_type", "newtonls"},
+          {"-snes_linesearch_type", "bt"},
+          {"-snes_rtol", "1e-10"},
+          {"-snes_stol", "0"},
+          {"-ksp_type", "gmres"},
+          {"-ksp_rtol", "1e-11"},
+          {"-pc_type", "bjacobi"},
+          {"-sub_pc_type", "ilu"},
+          {"-sub_pc_factor_shift_type", "nonzero"}};
 }
 
 ReactionDiffusion::ReactionDiffusion(const mesh::TetMesh& mesh, std::vector<Species> species,
@@ -214,6 +222,7 @@ ReactionDiffusion::ReactionDiffusion(const mesh::TetMesh& mesh, std::vector<Spec
     mpi::throw_first_error<InputError>(mesh.comm(), missing);
   }
   diffusivity_ = base_diffusivity_;
+  reaction_fraction_.assign(static_cast<std::size_t>(mesh.num_cells()), 1.0);
   fem::impl::for_each_cell(mesh, [&](LocalIndex, const mesh::CellCoordinates& x) {
     double j[3][3];
     volume_ += std::abs(mesh::jacobian(x, j)) / 6.0;
@@ -364,6 +373,12 @@ void ReactionDiffusion::set_concentration(
   dt_n_ = dt_nm1_ = 0.0;
 }
 
+void ReactionDiffusion::reset_history() {
+  constraints_.impose(u_.vec());
+  la::copy_local_form(u_.vec(), u_n_.get());
+  dt_n_ = dt_nm1_ = 0.0;
+}
+
 void ReactionDiffusion::evaluate_chemistry(const double* u, bool with_jacobian) {
   const auto un = static_cast<std::size_t>(num_species());
   const auto nodes = node_rates_.size() / un;
@@ -403,7 +418,8 @@ void ReactionDiffusion::residual(Vec x, Vec f, bool record) {
             const double rate = a0 * u[ib] + a1 * u1[ib] + a2 * u2[ib];
             s += kernels::p1_mass(volume, a, b, lumped) * rate + dci * k[a][b] * u[ib];
           }
-          const double r = 0.25 * volume * node_rates_[na + i];
+          const double r =
+              0.25 * volume * reaction_fraction_[static_cast<std::size_t>(c)] * node_rates_[na + i];
           reaction_total[i] += r;
           fv[static_cast<PetscInt>(na + i)] += s - r;
         }
@@ -471,11 +487,12 @@ void ReactionDiffusion::jacobian(Vec x) {
           ke[(un * a + i) * m + un * b + i] =
               mass + d[un * static_cast<std::size_t>(c) + i] * k[a][b];
       }
+    const double weight = 0.25 * volume * reaction_fraction_[static_cast<std::size_t>(c)];
     for (std::size_t a = 0; a < 4; ++a) {
       const double* jac = node_jacobians_.data() + un * un * static_cast<std::size_t>(nodes[a]);
       for (std::size_t i = 0; i < un; ++i)
         for (std::size_t j = 0; j < un; ++j)
-          ke[(un * a + i) * m + un * a + j] -= 0.25 * volume * jac[un * i + j];
+          ke[(un * a + i) * m + un * a + j] -= weight * jac[un * i + j];
     }
     if (constraints_.touches(nodes))
       constraints_.eliminate(nodes, ke.data(), be.data());

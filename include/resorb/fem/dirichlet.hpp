@@ -34,6 +34,17 @@ public:
   /// facet group @p facet_tag to @p value (zero when empty). Collective.
   void add(int facet_tag, std::span<const bool> components, const Value& value = {});
 
+  /// Constrains local DOF @p dof to @p value (the caller marks owned and ghost DOFs alike,
+  /// e.g. from a ghost-consistent nodal field).
+  void set(std::size_t dof, double value) {
+    constrained_[dof] = 1;
+    values_[dof] = value;
+  }
+  /// Frees local DOF @p dof.
+  void release(std::size_t dof) {
+    constrained_[dof] = 0;
+    values_[dof] = 0.0;
+  }
   /// True when local DOF @p dof is constrained.
   [[nodiscard]] bool constrained(std::size_t dof) const { return constrained_[dof] != 0; }
   /// Prescribed value of local DOF @p dof (0 where unconstrained).

@@ -20,6 +20,7 @@
 #include "resorb/solvers/petsc_options.hpp"
 #include "resorb/solvers/time_stepping.hpp"
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <limits>
@@ -92,6 +93,12 @@ public:
   void set_concentration(int species,
                          const std::function<double(const std::array<double, 3>&)>& value);
 
+  /// Makes the current concentrations (with the constraint values imposed) the step
+  /// history, as set_concentration() does: the next step is BDF1, and the change since the
+  /// last step (e.g. a coupled model's initial constraint values) counts neither as flux
+  /// nor as production.
+  void reset_history();
+
   /// Current time, s.
   [[nodiscard]] double time() const { return time_; }
   /// Step proposed for the next step, s.
@@ -131,6 +138,12 @@ public:
   /// used by the next step. Coupled models may change it between steps (film, cut cells);
   /// base_diffusivity() keeps the values the species data gave.
   [[nodiscard]] std::span<double> diffusivity() { return diffusivity_; }
+  /// Fraction of each owned cell where the reactions take place (1 by default): a coupled
+  /// model sets it to the wet part of cells that a solid partly fills. Nodal reactions are
+  /// weighted by it, and so is produced().
+  [[nodiscard]] std::span<double> reaction_fraction() { return reaction_fraction_; }
+  /// Caps the next proposed step (s), e.g. by how far a coupled interface may move.
+  void limit_next_dt(double dt) { dt_next_ = std::max(settings_.dt_min, std::min(dt_next_, dt)); }
   /// Diffusivity per owned cell and species from the species data, m²/s.
   [[nodiscard]] std::span<const double> base_diffusivity() const { return base_diffusivity_; }
   /// The Dirichlet constraints (block size num_species()). Coupled models may add node
@@ -162,6 +175,7 @@ private:
   fem::DofMap dofmap_;
   std::unique_ptr<Chemistry> chemistry_;
   std::vector<double> base_diffusivity_, diffusivity_;
+  std::vector<double> reaction_fraction_; // per owned cell
   fem::DirichletConstraints constraints_;
   la::Vector inflow_load_; // ∫ q_i N_a ds of the inflow conditions (block layout, ghosted)
   fem::Field u_;

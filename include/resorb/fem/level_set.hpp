@@ -1,0 +1,38 @@
+#pragma once
+/// @file
+/// Level sets on P1 fields: the region {φ > 0} (e.g. the metal of an implant), measured
+/// exactly cell by cell, its zero set as triangles, and redistancing to a signed distance.
+
+#include "resorb/fem/field.hpp"
+
+#include <vector>
+
+namespace resorb::fem {
+
+/// Volume (m³) of {φ > 0} in each owned cell, exact for the P1 field @p phi (scalar, degree
+/// 1, ghosts current).
+[[nodiscard]] std::vector<double> positive_volumes(const Field& phi);
+/// Volume (m³) of {φ > 0} over the whole mesh. Collective.
+[[nodiscard]] double positive_volume(const Field& phi);
+/// Area (m²) of the zero set of @p phi inside the mesh. Collective.
+[[nodiscard]] double zero_set_area(const Field& phi);
+/// The zero set of @p phi on all ranks, as triangles (9 values each: three corners, m).
+/// Collective; every rank receives the same list in the same order.
+[[nodiscard]] std::vector<double> gather_zero_set(const Field& phi);
+
+/// Replaces @p phi by the signed distance (sign of φ) to its zero set at every node with
+/// |distance| < @p band (m); nodes farther away get ±band (a narrow band: only the band
+/// matters to the interface). Distances are exact to the piecewise planar zero set, the
+/// same on any number of ranks. Cost: nodes in the zero set's bounding box × zero-set
+/// triangles (brute force; a spatial tree, e.g. CGAL's AABB tree, is the next step for
+/// large interfaces). Collective.
+void redistance(Field& phi, double band);
+
+/// Adds the constant c to @p phi such that positive_volume(phi) == @p target (m³), found by
+/// bisection on the monotone function c ↦ V(φ + c) to a relative volume tolerance of
+/// @p rtol; returns c. The target must lie strictly between the volumes of φ − @p bracket
+/// and φ + @p bracket. Collective.
+/// @throws Error when it does not
+double shift_to_volume(Field& phi, double target, double bracket, double rtol = 1e-13);
+
+} // namespace resorb::fem

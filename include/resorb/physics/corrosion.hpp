@@ -1,0 +1,126 @@
+#pragma once
+/// @file
+/// Magnesium corrosion by reaction–diffusion with a moving metal boundary (after Barzegari
+/// et al., Corrosion Science 190:109674, 2021), on the transport engine.
+///
+/// Species (mol/m³): Mg²⁺, OH⁻, Cl⁻ and the Mg(OH)₂ film (immobile). With the film fraction
+/// s = β C_film / (C_cap (1 − ε)), every diffusivity is D_i [(1 − s) + s ε/τ] in the wet part
+/// of a cell and zero in its metal part;
+///   film formation   Mg²⁺ → Mg(OH)₂   rate k₁ C_Mg (1 − s)
+///   film breakdown   Mg(OH)₂ + 2 Cl⁻ → Mg²⁺ + 2 Cl⁻ + 2 OH⁻   rate k₂ C_film C_Cl²
+/// (the published source adds one unit of OH⁻ per unit of film in its mixed g/mm³ units;
+/// here the molar stoichiometry 2 is used). The metal is {φ > 0} of a P1 level set φ kept
+/// a signed distance (narrow band). Mg²⁺ is held at [Mg]_sat on the metal's nodes; the flux
+/// those nodes deliver in a step, N (mol), dissolves the volume N / (ρ_Mg − [Mg]_sat) of
+/// metal (Rankine–Hugoniot), removed exactly by a uniform normal shift of φ after
+/// redistancing (the cut-cell volume is matched to 1e-13). So
+///   (ρ_Mg − [Mg]_sat) V_metal + ∫ C_Mg + ∫ C_film
+/// is conserved to the Newton tolerance; the nodes the metal uncovers keep [Mg]_sat, which
+/// the second term already counts. Every dissolved Mg releases one H₂.
+///
+/// Simplification (stated): the interface recedes uniformly at the mean Rankine–Hugoniot
+/// speed of the whole surface; a locally resolved normal speed is the next step.
+#include "resorb/fem/field.hpp"
+#include "resorb/physics/transport.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace resorb::physics {
+
+/// Parameters of the model, SI units (concentrations mol/m³, diffusivities m²/s).
+struct CorrosionParameters {
+  std::string name;                 ///< where they come from, for reports
+  double diffusivity_mg = 0.0;      ///< D of Mg²⁺ in the medium
+  double diffusivity_oh = 0.0;      ///< D of OH⁻
+  double diffusivity_cl = 0.0;      ///< D of Cl⁻
+  double film_formation_rate = 0.0; ///< k₁, 1/s
+  double film_breakdown_rate = 0.0; ///< k₂, m⁶/(mol²·s)
+  double film_beta = 0.0;           ///< β of the film fraction s
+  double film_porosity = 0.55;      ///< ε of the film
+  double film_tortuosity = 1.0;     ///< τ of the film
+  double film_capacity = 0.0;       ///< C_cap of s = β C_film / (C_cap (1 − ε)), mol/m³
+  double mg_saturation = 0.0;       ///< [Mg]_sat at the metal surface
+  double metal_mg = 0.0;            ///< Mg content of the metal, ρ_Mg / M_Mg
+  double initial_mg = 0.0;          ///< Mg²⁺ in the medium at t = 0
+  double initial_oh = 0.0;          ///< OH⁻ in the medium at t = 0
+  double initial_cl = 0.0;          ///< Cl⁻ in the medium at t = 0
+  /// Throws InputError naming the parameter when one is non-physical.
+  void validate() const;
+};
+
+/// Barzegari et al. 2021's calibrated set for pure Mg in simulated body fluid, converted
+/// to SI (sources and conversions in corrosion.cpp).
+[[nodiscard]] CorrosionParameters barzegari_sbf();
+/// Barzegari et al. 2021's calibrated set for pure Mg in 0.85 % NaCl.
+[[nodiscard]] CorrosionParameters barzegari_nacl();
+
+/// Figures after a step.
+struct CorrosionReport {
+  double time = 0.0;            ///< s
+  double dt = 0.0;              ///< step, s
+  double metal_volume = 0.0;    ///< m³
+  double mass_loss = 0.0;       ///< fraction of the initial metal mass
+  double dissolved = 0.0;       ///< Mg dissolved since t = 0, mol (= H₂ released, mol)
+  double hydrogen_volume = 0.0; ///< H₂ at 37 °C and 1 atm, m³
+  double interface_area = 0.0;  ///< area of the metal surface, m²
+  double ph_min = 0.0, ph_mean = 0.0, ph_max = 0.0; ///< over wet nodes near the metal
+  double film = 0.0;                                ///< Mg(OH)₂ in the film, mol
+  double balance_error = 0.0; ///< |change of the conserved Mg sum| / initial metal Mg
+  StepReport transport;       ///< the transport step
+};
+
+/// The corrosion model on a mesh whose cell group @p metal_group is the implant.
+class MagnesiumCorrosion {
+public:
+  /// Sets up φ (signed distance to the metal's surface), the species and the reactions.
+  /// Collective. @throws InputError for non-physical parameters or an unknown/empty group
+  MagnesiumCorrosion(const mesh::TetMesh& mesh, std::string_view metal_group,
+                     CorrosionParameters parameters, TransportSettings settings = defaults());
+  ~MagnesiumCorrosion();
+  MagnesiumCorrosion(const MagnesiumCorrosion&) = delete;
+  MagnesiumCorrosion& operator=(const MagnesiumCorrosion&) = delete;
+
+  /// Transport settings for corrosion: backward Euler (exact bookkeeping), adaptive.
+  [[nodiscard]] static TransportSettings defaults();
+
+  /// One accepted step ending at most at @p t_limit. Collective.
+  CorrosionReport step(double t_limit);
+  /// Steps until @p t_end, calling @p on_step after each. Collective.
+  void advance_to(double t_end, const std::function<void(const CorrosionReport&)>& on_step = {});
+  /// The figures of the current state. Collective.
+  [[nodiscard]] CorrosionReport report() const;
+
+  /// The level set φ (m; > 0 in the metal).
+  [[nodiscard]] const fem::Field& level_set() const { return phi_; }
+  /// pH = 14 + log₁₀[OH⁻ in mol/L] at every node. Collective.
+  [[nodiscard]] fem::Field ph() const;
+  /// The transport problem (species Mg2+, OH-, Cl-, Mg(OH)2 in this order).
+  [[nodiscard]] ReactionDiffusion& transport() { return *transport_; }
+  /// The parameters.
+  [[nodiscard]] const CorrosionParameters& parameters() const { return parameters_; }
+  /// Distance from the metal within which report() takes pH statistics, m (default: the
+  /// level set's band).
+  void set_ph_distance(double distance) { ph_distance_ = distance; }
+
+private:
+  void update_coefficients();
+  void update_metal_nodes();
+  [[nodiscard]] double conserved_sum() const;
+
+  const mesh::TetMesh& mesh_;
+  CorrosionParameters parameters_;
+  fem::DofMap dofmap_;
+  fem::Field phi_;
+  std::unique_ptr<ReactionDiffusion> transport_;
+  double band_ = 0.0;           // narrow band of φ, m
+  double ph_distance_ = 0.0;    // m
+  double initial_volume_ = 0.0; // m³
+  double metal_volume_ = 0.0;   // m³
+  double initial_sum_ = 0.0;    // conserved Mg sum at t = 0, mol
+  StepReport last_;
+};
+
+} // namespace resorb::physics

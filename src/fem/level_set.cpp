@@ -1,0 +1,215 @@
+#include "resorb/fem/level_set.hpp"
+
+#include "resorb/core/error.hpp"
+#include "resorb/core/mpi.hpp"
+#include "resorb/mesh/cut_cell.hpp"
+
+#include "fem/cell_loop.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace resorb::fem {
+
+namespace {
+
+void require_p1_scalar(const Field& phi, const char* where) {
+  RESORB_REQUIRE(
+      phi.block_size() == 1 && phi.dofmap().degree() == 1, Error,
+      fmt::format("{}: the level set must be a scalar P1 field ('{}' is not)", where, phi.name()));
+}
+
+/// Calls body(c, x, φ) for every owned cell with its vertex values of @p phi.
+template <class Body>
+void for_each_cut(const Field& phi, const Body& body) {
+  const la::LocalRead values(phi.vec());
+  const auto& dofmap = phi.dofmap();
+  impl::for_each_cell(dofmap.mesh(), [&](LocalIndex c, const mesh::CellCoordinates& x) {
+    const auto nodes = dofmap.cell_nodes(c);
+    double p[4];
+    for (std::size_t k = 0; k < 4; ++k)
+      p[k] = values[nodes[k]];
+    body(c, x, p);
+  });
+}
+
+double squared(const double* a, const double* b) {
+  const double d[3] = {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+  return d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+}
+
+double dot(const double* a, const double* b) {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+/// Squared distance from point @p p to the triangle with corners t[0..8] (closest point by
+/// Voronoi regions of the vertices, edges and face; Ericson, Real-Time Collision Detection,
+/// 5.1.5).
+double squared_distance_to_triangle(const double* p, const double* t) {
+  const double *a = t, *b = t + 3, *c = t + 6;
+  const double ab[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
+  const double ac[3] = {c[0] - a[0], c[1] - a[1], c[2] - a[2]};
+  const double ap[3] = {p[0] - a[0], p[1] - a[1], p[2] - a[2]};
+  const double d1 = dot(ab, ap), d2 = dot(ac, ap);
+  if (d1 <= 0 && d2 <= 0)
+    return squared(p, a);
+  const double bp[3] = {p[0] - b[0], p[1] - b[1], p[2] - b[2]};
+  const double d3 = dot(ab, bp), d4 = dot(ac, bp);
+  if (d3 >= 0 && d4 <= d3)
+    return squared(p, b);
+  auto at = [&](double v, double w) {
+    const double q[3] = {a[0] + v * ab[0] + w * ac[0], a[1] + v * ab[1] + w * ac[1],
+                         a[2] + v * ab[2] + w * ac[2]};
+    return squared(p, q);
+  };
+  const double vc = d1 * d4 - d3 * d2;
+  if (vc <= 0 && d1 >= 0 && d3 <= 0)
+    return at(d1 / (d1 - d3), 0.0);
+  const double cp[3] = {p[0] - c[0], p[1] - c[1], p[2] - c[2]};
+  const double d5 = dot(ab, cp), d6 = dot(ac, cp);
+  if (d6 >= 0 && d5 <= d6)
+    return squared(p, c);
+  const double vb = d5 * d2 - d1 * d6;
+  if (vb <= 0 && d2 >= 0 && d6 <= 0)
+    return at(0.0, d2 / (d2 - d6));
+  const double va = d3 * d6 - d5 * d4;
+  if (va <= 0 && (d4 - d3) >= 0 && (d5 - d6) >= 0) {
+    const double w = (d4 - d3) / ((d4 - d3) + (d5 - d6));
+    return at(1.0 - w, w);
+  }
+  const double denominator = 1.0 / (va + vb + vc);
+  return at(vb * denominator, vc * denominator);
+}
+
+} // namespace
+
+std::vector<double> positive_volumes(const Field& phi) {
+  require_p1_scalar(phi, "positive_volumes");
+  std::vector<double> volumes(static_cast<std::size_t>(phi.dofmap().mesh().num_cells()));
+  for_each_cut(phi, [&](LocalIndex c, const mesh::CellCoordinates& x, const double(&p)[4]) {
+    volumes[static_cast<std::size_t>(c)] = mesh::positive_volume(x, p);
+  });
+  return volumes;
+}
+
+double positive_volume(const Field& phi) {
+  require_p1_scalar(phi, "positive_volume");
+  double total = 0.0;
+  for_each_cut(phi, [&](LocalIndex, const mesh::CellCoordinates& x, const double(&p)[4]) {
+    total += mesh::positive_volume(x, p);
+  });
+  return mpi::sum(phi.dofmap().mesh().comm(), total);
+}
+
+double zero_set_area(const Field& phi) {
+  require_p1_scalar(phi, "zero_set_area");
+  double total = 0.0;
+  for_each_cut(phi, [&](LocalIndex, const mesh::CellCoordinates& x, const double(&p)[4]) {
+    double t[18];
+    const int n = mesh::zero_set_triangles(x, p, t);
+    for (int k = 0; k < n; ++k)
+      total += mesh::triangle_area(t + 9 * k);
+  });
+  return mpi::sum(phi.dofmap().mesh().comm(), total);
+}
+
+std::vector<double> gather_zero_set(const Field& phi) {
+  require_p1_scalar(phi, "gather_zero_set");
+  std::vector<double> local;
+  for_each_cut(phi, [&](LocalIndex, const mesh::CellCoordinates& x, const double(&p)[4]) {
+    double t[18];
+    const int n = mesh::zero_set_triangles(x, p, t);
+    local.insert(local.end(), t, t + 9 * n);
+  });
+  const MPI_Comm comm = phi.dofmap().mesh().comm();
+  const int ranks = mpi::size(comm);
+  int count = static_cast<int>(local.size());
+  std::vector<int> counts(static_cast<std::size_t>(ranks)),
+      offsets(static_cast<std::size_t>(ranks) + 1, 0);
+  MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
+  for (int r = 0; r < ranks; ++r)
+    offsets[static_cast<std::size_t>(r) + 1] =
+        offsets[static_cast<std::size_t>(r)] + counts[static_cast<std::size_t>(r)];
+  std::vector<double> all(static_cast<std::size_t>(offsets.back()));
+  MPI_Allgatherv(local.data(), count, MPI_DOUBLE, all.data(), counts.data(), offsets.data(),
+                 MPI_DOUBLE, comm);
+  return all;
+}
+
+void redistance(Field& phi, double band) {
+  require_p1_scalar(phi, "redistance");
+  RESORB_REQUIRE(band > 0, Error, fmt::format("redistance: band {} m must be positive", band));
+  const auto triangles = gather_zero_set(phi);
+  const auto count = triangles.size() / 9;
+  const auto xn = phi.dofmap().node_coordinates();
+  // Only nodes inside the zero set's bounding box grown by the band can be nearer than the
+  // band; the others get ±band without a search.
+  double lo[3] = {std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
+                  std::numeric_limits<double>::max()};
+  double hi[3] = {-lo[0], -lo[1], -lo[2]};
+  for (std::size_t k = 0; k < triangles.size(); ++k) {
+    lo[k % 3] = std::min(lo[k % 3], triangles[k] - band);
+    hi[k % 3] = std::max(hi[k % 3], triangles[k] + band);
+  }
+  la::LocalWrite values(phi.vec());
+  const auto nodes = static_cast<std::size_t>(phi.dofmap().index_map().size_local());
+  for (std::size_t a = 0; a < nodes; ++a) {
+    const auto i = static_cast<PetscInt>(a);
+    const double* p = &xn[3 * a];
+    double best = band * band;
+    if (p[0] >= lo[0] && p[0] <= hi[0] && p[1] >= lo[1] && p[1] <= hi[1] && p[2] >= lo[2] &&
+        p[2] <= hi[2])
+      for (std::size_t t = 0; t < count; ++t)
+        best = std::min(best, squared_distance_to_triangle(p, &triangles[9 * t]));
+    values[i] = (values[i] > 0 ? 1.0 : -1.0) * std::sqrt(best);
+  }
+}
+
+double shift_to_volume(Field& phi, double target, double bracket, double rtol) {
+  require_p1_scalar(phi, "shift_to_volume");
+  la::Vector original;
+  RESORB_PETSC(VecDuplicate(phi.vec(), original.out()));
+  la::copy_local_form(phi.vec(), original.get());
+  auto volume_at = [&](double c) {
+    la::copy_local_form(original.get(), phi.vec());
+    Vec local = nullptr;
+    RESORB_PETSC(VecGhostGetLocalForm(phi.vec(), &local));
+    RESORB_PETSC(VecShift(local, c));
+    RESORB_PETSC(VecGhostRestoreLocalForm(phi.vec(), &local));
+    return positive_volume(phi) - target;
+  };
+  double lo = -bracket, hi = bracket;
+  double f_lo = volume_at(lo), f_hi = volume_at(hi);
+  RESORB_REQUIRE(f_lo < 0 && f_hi > 0, Error,
+                 fmt::format("shift_to_volume: target volume {:.6e} m^3 is not reached by shifts "
+                             "within ±{:.3e} m (volumes {:.6e} to {:.6e} m^3)",
+                             target, bracket, f_lo + target, f_hi + target));
+  // Illinois (modified regula falsi): superlinear, always bracketed.
+  double c = 0.0;
+  int side = 0;
+  for (int iteration = 0; iteration < 200; ++iteration) {
+    c = (lo * f_hi - hi * f_lo) / (f_hi - f_lo);
+    const double f = volume_at(c);
+    if (std::abs(f) <= rtol * std::abs(target) || hi - lo <= 1e-15 * bracket)
+      return c;
+    if (f < 0) {
+      lo = c;
+      f_lo = f;
+      if (side == -1)
+        f_hi *= 0.5;
+      side = -1;
+    } else {
+      hi = c;
+      f_hi = f;
+      if (side == 1)
+        f_lo *= 0.5;
+      side = 1;
+    }
+  }
+  return c;
+}
+
+} // namespace resorb::fem

@@ -1,0 +1,343 @@
+#include "resorb/physics/corrosion.hpp"
+
+#include "resorb/core/error.hpp"
+#include "resorb/core/mpi.hpp"
+#include "resorb/fem/level_set.hpp"
+#include "resorb/mesh/cut_cell.hpp"
+
+#include "fem/cell_loop.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace resorb::physics {
+
+namespace {
+
+// Molar masses, kg/mol.
+constexpr double molar_mass_mg = 24.305e-3;
+constexpr double molar_mass_cl = 35.453e-3;
+// Gas constant J/(mol·K), body temperature K, 1 atm in Pa.
+constexpr double gas_constant = 8.314462618;
+constexpr double body_temperature = 310.15;
+constexpr double atmosphere = 101325.0;
+
+// Unit conversions of the published parameter table (mm, g, h).
+constexpr double mm2_per_h = 1e-6 / 3600.0; // mm²/h → m²/s
+constexpr double per_h = 1.0 / 3600.0;      // 1/h → 1/s
+/// g/mm³ of a substance of molar mass M (kg/mol) → mol/m³.
+constexpr double g_per_mm3(double value, double molar_mass) {
+  return value * 1e-3 / molar_mass * 1e9;
+}
+/// k₂ in mm⁶/(g²·h) with C_Cl in g/mm³ → m⁶/(mol²·s) with C_Cl in mol/m³:
+/// C_Cl[g/mm³] = C_Cl[mol/m³] · M_Cl[g/mol] · 1e-9.
+constexpr double breakdown_rate(double k2) {
+  const double g_per_mol = molar_mass_cl * 1e3;
+  return k2 * (g_per_mol * 1e-9) * (g_per_mol * 1e-9) * per_h;
+}
+/// OH⁻ (mol/m³) at pH @p ph.
+double hydroxide_at(double ph) {
+  return std::pow(10.0, ph - 14.0) * 1e3;
+}
+
+CorrosionParameters barzegari_common() {
+  // Barzegari et al. 2021 (Corros. Sci. 190:109674), thesis parameter table; DESIGN.md.
+  CorrosionParameters p;
+  p.diffusivity_cl = 0.05 * mm2_per_h; // D_Cl 0.05 mm²/h
+  p.diffusivity_oh = 25.2 * mm2_per_h; // D_OH 25.2 mm²/h
+  p.film_formation_rate = 7.0 * per_h; // k₁ 7 1/h
+  p.film_porosity = 0.55;              // ε
+  p.film_tortuosity = 1.0;             // τ
+  // s = β C_film / (ρ_Mg(OH)₂ (1 − ε)) with C_film in g of Mg per mm³ as published:
+  // ρ_Mg(OH)₂ = 2344.6e-6 g/mm³ read as Mg mass → 2344.6 kg/m³ / M_Mg.
+  p.film_capacity = g_per_mm3(2344.6e-6, molar_mass_mg);
+  p.mg_saturation = g_per_mm3(134e-6, molar_mass_mg); // [Mg]_sat 134e-6 g/mm³
+  p.metal_mg = g_per_mm3(1735e-6, molar_mass_mg);     // ρ_Mg 1735e-6 g/mm³
+  return p;
+}
+
+} // namespace
+
+void CorrosionParameters::validate() const {
+  auto positive = [&](double v, const char* key) {
+    RESORB_REQUIRE(std::isfinite(v) && v > 0, InputError,
+                   fmt::format("corrosion parameters '{}': {} = {} must be > 0", name, key, v));
+  };
+  auto nonnegative = [&](double v, const char* key) {
+    RESORB_REQUIRE(std::isfinite(v) && v >= 0, InputError,
+                   fmt::format("corrosion parameters '{}': {} = {} must be >= 0", name, key, v));
+  };
+  positive(diffusivity_mg, "diffusivity_mg");
+  positive(diffusivity_oh, "diffusivity_oh");
+  positive(diffusivity_cl, "diffusivity_cl");
+  nonnegative(film_formation_rate, "film_formation_rate");
+  nonnegative(film_breakdown_rate, "film_breakdown_rate");
+  nonnegative(film_beta, "film_beta");
+  positive(film_capacity, "film_capacity");
+  positive(film_tortuosity, "film_tortuosity");
+  RESORB_REQUIRE(film_porosity > 0 && film_porosity < 1, InputError,
+                 fmt::format("corrosion parameters '{}': film_porosity = {} must lie in (0, 1)",
+                             name, film_porosity));
+  positive(mg_saturation, "mg_saturation");
+  RESORB_REQUIRE(metal_mg > mg_saturation, InputError,
+                 fmt::format("corrosion parameters '{}': metal_mg = {} mol/m^3 must exceed "
+                             "mg_saturation = {} mol/m^3",
+                             name, metal_mg, mg_saturation));
+  nonnegative(initial_mg, "initial_mg");
+  nonnegative(initial_oh, "initial_oh");
+  nonnegative(initial_cl, "initial_cl");
+}
+
+CorrosionParameters barzegari_sbf() {
+  auto p = barzegari_common();
+  p.name = "Barzegari 2021, pure Mg in SBF";
+  p.diffusivity_mg = 3.38e-4 * mm2_per_h;       // D_Mg 3.38e-4 mm²/h (SBF)
+  p.film_breakdown_rate = breakdown_rate(1e15); // k₂ 1e15 mm⁶/(g²·h) (SBF)
+  p.film_beta = 0.125;                          // β (SBF)
+  p.initial_mg = 1.5;                           // SBF Mg²⁺ 1.5 mM
+  p.initial_cl = 147.8;                         // SBF Cl⁻ 147.8 mM
+  p.initial_oh = hydroxide_at(7.4);             // pH₀ 7.4
+  return p;
+}
+
+CorrosionParameters barzegari_nacl() {
+  auto p = barzegari_common();
+  p.name = "Barzegari 2021, pure Mg in 0.85 % NaCl";
+  p.diffusivity_mg = 0.06273 * mm2_per_h;       // D_Mg 0.06273 mm²/h (NaCl)
+  p.film_breakdown_rate = breakdown_rate(1e20); // k₂ 1e20 mm⁶/(g²·h) (NaCl)
+  p.film_beta = 0.2;                            // β (NaCl)
+  p.initial_mg = 0.0;
+  p.initial_cl = 145.4;             // NaCl Cl⁻ 145.4 mM
+  p.initial_oh = hydroxide_at(7.0); // unbuffered saline, pH 7
+  return p;
+}
+
+TransportSettings MagnesiumCorrosion::defaults() {
+  TransportSettings s;
+  s.scheme = solvers::TimeScheme::backward_euler;
+  s.dt_initial = 1.0;
+  s.dt_min = 1e-6;
+  s.dt_max = 3600.0;
+  s.control.rtol = 1e-2;
+  s.atol = 1e-3; // mol/m³: far below the millimolar levels that matter
+  return s;
+}
+
+MagnesiumCorrosion::MagnesiumCorrosion(const mesh::TetMesh& mesh, std::string_view metal_group,
+                                       CorrosionParameters parameters, TransportSettings settings)
+    : mesh_(mesh), parameters_(std::move(parameters)), dofmap_(mesh, 1),
+      phi_(dofmap_, 1, "level_set", "m") {
+  parameters_.validate();
+  const int metal_tag = mesh.cell_tag(metal_group);
+  const auto& p = parameters_;
+
+  // φ: +1 on nodes only metal cells touch, 0 on the metal's surface, −1 elsewhere; its zero
+  // set is exactly the metal's surface, and redistancing makes it the signed distance.
+  fem::Field metal_cells(dofmap_, 1, "metal", "1"), other_cells(dofmap_, 1, "other", "1");
+  double edge = 0.0; // longest edge of a metal-adjacent cell: sets the band
+  {
+    la::LocalWrite m(metal_cells.vec()), o(other_cells.vec());
+    const auto tags = mesh.cell_tags();
+    fem::impl::for_each_cell(mesh, [&](LocalIndex c, const mesh::CellCoordinates& x) {
+      const bool metal = tags[static_cast<std::size_t>(c)] == metal_tag;
+      for (LocalIndex node : dofmap_.cell_nodes(c))
+        (metal ? m : o)[node] += 1.0;
+      if (metal)
+        for (int a = 0; a < 4; ++a)
+          for (int b = a + 1; b < 4; ++b)
+            edge =
+                std::max(edge, std::hypot(x[a][0] - x[b][0], x[a][1] - x[b][1], x[a][2] - x[b][2]));
+    });
+  }
+  la::accumulate_ghosts(metal_cells.vec());
+  la::accumulate_ghosts(other_cells.vec());
+  edge = mpi::max(mesh.comm(), edge);
+  RESORB_REQUIRE(
+      edge > 0, InputError,
+      fmt::format("corrosion: cell group '{}' of {} has no cells", metal_group, mesh.source()));
+  {
+    const la::LocalRead m(metal_cells.vec()), o(other_cells.vec());
+    la::LocalWrite phi(phi_.vec());
+    for (LocalIndex a = 0; a < dofmap_.index_map().size_local(); ++a)
+      phi[a] = m[a] > 0 ? (o[a] > 0 ? 0.0 : 1.0) : -1.0;
+  }
+  band_ = 4.0 * edge;
+  ph_distance_ = band_;
+  fem::redistance(phi_, band_);
+  initial_volume_ = metal_volume_ = fem::positive_volume(phi_);
+  RESORB_REQUIRE(fem::zero_set_area(phi_) > 0, InputError,
+                 fmt::format("corrosion: the metal '{}' has no surface in contact with the "
+                             "medium",
+                             metal_group));
+
+  // Species (Mg2+, OH-, Cl-, Mg(OH)2) and reactions as data.
+  auto species = [](const char* name, int charge, double initial, double d) {
+    Species s;
+    s.name = name;
+    s.charge = charge;
+    s.initial = initial;
+    s.default_diffusivity = d;
+    return s;
+  };
+  std::vector<Species> list = {species("Mg2+", 2, p.initial_mg, p.diffusivity_mg),
+                               species("OH-", -1, p.initial_oh, p.diffusivity_oh),
+                               species("Cl-", -1, p.initial_cl, p.diffusivity_cl),
+                               species("Mg(OH)2", 0, 0.0, 0.0)};
+  const double ds = p.film_beta / (p.film_capacity * (1.0 - p.film_porosity)); // ∂s/∂C_film
+  Reaction formation{"film formation",
+                     p.film_formation_rate,
+                     {{"Mg2+", 1.0}},
+                     {{"Mg2+", -1.0}, {"Mg(OH)2", 1.0}},
+                     [ds](const double* u, double* gradient) {
+                       const double free = 1.0 - ds * u[3];
+                       if (free <= 0.0)
+                         return 0.0;
+                       gradient[3] = -ds;
+                       return free;
+                     }};
+  Reaction breakdown{"film breakdown",
+                     p.film_breakdown_rate,
+                     {{"Mg(OH)2", 1.0}, {"Cl-", 2.0}},
+                     {{"Mg(OH)2", -1.0}, {"Mg2+", 1.0}, {"OH-", 2.0}},
+                     {}};
+  transport_ = std::make_unique<ReactionDiffusion>(
+      mesh, std::move(list), std::vector<Reaction>{formation, breakdown}, std::move(settings));
+  // Inside the metal: Mg²⁺ at saturation (its nodes are constrained), the other species at
+  // their medium values (they cannot move there: the metal's diffusivity is zero).
+  update_coefficients();
+  update_metal_nodes();
+  transport_->reset_history();
+  initial_sum_ = conserved_sum();
+}
+
+MagnesiumCorrosion::~MagnesiumCorrosion() = default;
+
+void MagnesiumCorrosion::update_coefficients() {
+  const auto& p = parameters_;
+  const auto metal = fem::positive_volumes(phi_);
+  const double ds = p.film_beta / (p.film_capacity * (1.0 - p.film_porosity));
+  const auto base = transport_->base_diffusivity();
+  auto d = transport_->diffusivity();
+  auto wet = transport_->reaction_fraction();
+  const la::LocalRead u(transport_->concentrations().vec());
+  fem::impl::for_each_cell(mesh_, [&](LocalIndex c, const mesh::CellCoordinates& x) {
+    const auto cell = static_cast<std::size_t>(c);
+    double j[3][3];
+    const double volume = std::abs(mesh::jacobian(x, j)) / 6.0;
+    const double fraction = std::clamp(1.0 - metal[cell] / volume, 0.0, 1.0);
+    double film = 0.0;
+    for (LocalIndex node : dofmap_.cell_nodes(c))
+      film += 0.25 * u[4 * node + 3];
+    const double s = std::clamp(ds * film, 0.0, 1.0);
+    const double hindrance = (1.0 - s) + s * p.film_porosity / p.film_tortuosity;
+    // A cut cell joins the metal's nodes (held at [Mg]_sat) to its wet nodes across only
+    // its wet part: over a fraction f of the edge instead of all of it. Scaling D by 1/f
+    // gives that part its conductance (exact for a planar front in 1D); fully metal cells
+    // do not conduct. f is floored at 0.05 so that a sliver cell stays bounded.
+    const double scale =
+        fraction <= 0.0 ? 0.0 : (fraction >= 1.0 ? 1.0 : 1.0 / std::max(fraction, 0.05));
+    for (std::size_t i = 0; i < 4; ++i)
+      d[4 * cell + i] = scale * hindrance * base[4 * cell + i];
+    wet[cell] = fraction;
+  });
+}
+
+void MagnesiumCorrosion::update_metal_nodes() {
+  // A node is metal when φ >= 0 (the surface's own nodes included, φ = ±0 there).
+  auto& constraints = transport_->constraints();
+  const la::LocalRead phi(phi_.vec());
+  const double tolerance = 1e-9 * band_;
+  for (LocalIndex a = 0; a < dofmap_.index_map().size_local(); ++a) {
+    const auto dof = 4 * static_cast<std::size_t>(a);
+    if (phi[a] >= -tolerance)
+      constraints.set(dof, parameters_.mg_saturation);
+    else
+      constraints.release(dof);
+  }
+  constraints.impose(transport_->concentrations().vec());
+}
+
+double MagnesiumCorrosion::conserved_sum() const {
+  return (parameters_.metal_mg - parameters_.mg_saturation) * metal_volume_ +
+         transport_->amount(0) + transport_->amount(3);
+}
+
+CorrosionReport MagnesiumCorrosion::step(double t_limit) {
+  const auto& p = parameters_;
+  update_coefficients();
+  const double inflow_before = transport_->inflow(0);
+  last_ = transport_->step(t_limit);
+  const double dissolved = transport_->inflow(0) - inflow_before; // mol, through metal nodes
+  const double area = fem::zero_set_area(phi_);
+  const double target = metal_volume_ - dissolved / (p.metal_mg - p.mg_saturation);
+  RESORB_REQUIRE(
+      target > 0, SolverError,
+      fmt::format("corrosion: the metal is used up at t = {:.6g} s", transport_->time()));
+  // Redistance, then shift φ so that the cut-cell volume is exactly the target.
+  fem::redistance(phi_, band_);
+  const double shift_guess = std::abs(metal_volume_ - target) / std::max(area, 1e-300);
+  fem::shift_to_volume(phi_, target, std::max(4.0 * shift_guess, 0.05 * band_));
+  metal_volume_ = target;
+  update_metal_nodes();
+  // The interface may move at most a quarter of the band per step.
+  if (shift_guess > 0)
+    transport_->limit_next_dt(last_.dt * 0.25 * band_ / shift_guess);
+  return report();
+}
+
+void MagnesiumCorrosion::advance_to(double t_end,
+                                    const std::function<void(const CorrosionReport&)>& on_step) {
+  while (t_end - transport_->time() > 1e-12 * std::max(std::abs(t_end), 1.0)) {
+    const auto r = step(t_end);
+    if (on_step)
+      on_step(r);
+  }
+}
+
+CorrosionReport MagnesiumCorrosion::report() const {
+  const auto& p = parameters_;
+  CorrosionReport r;
+  r.time = transport_->time();
+  r.dt = last_.dt;
+  r.transport = last_;
+  r.metal_volume = metal_volume_;
+  r.mass_loss = 1.0 - metal_volume_ / initial_volume_;
+  r.dissolved = p.metal_mg * (initial_volume_ - metal_volume_);
+  r.hydrogen_volume = r.dissolved * gas_constant * body_temperature / atmosphere;
+  r.interface_area = fem::zero_set_area(phi_);
+  r.film = transport_->amount(3);
+  r.balance_error = std::abs(conserved_sum() - initial_sum_) / (p.metal_mg * initial_volume_);
+  // pH over the wet nodes within ph_distance_ of the metal.
+  double lo = std::numeric_limits<double>::max(), hi = -lo, sum = 0.0, count = 0.0;
+  {
+    const la::LocalRead phi(phi_.vec()), u(transport_->concentrations().vec());
+    for (LocalIndex a = 0; a < dofmap_.index_map().num_owned(); ++a)
+      if (phi[a] < 0 && -phi[a] <= ph_distance_) {
+        const double ph = 14.0 + std::log10(std::max(u[4 * a + 1], 1e-30) * 1e-3);
+        lo = std::min(lo, ph);
+        hi = std::max(hi, ph);
+        sum += ph;
+        count += 1.0;
+      }
+  }
+  const MPI_Comm comm = mesh_.comm();
+  count = mpi::sum(comm, count);
+  r.ph_min = mpi::min(comm, lo);
+  r.ph_max = mpi::max(comm, hi);
+  r.ph_mean = count > 0 ? mpi::sum(comm, sum) / count : 0.0;
+  return r;
+}
+
+fem::Field MagnesiumCorrosion::ph() const {
+  fem::Field out(dofmap_, 1, "pH", "1");
+  const la::LocalRead u(transport_->concentrations().vec());
+  la::LocalWrite v(out.vec());
+  for (LocalIndex a = 0; a < dofmap_.index_map().size_local(); ++a)
+    v[a] = 14.0 + std::log10(std::max(u[4 * a + 1], 1e-30) * 1e-3);
+  return out;
+}
+
+} // namespace resorb::physics
