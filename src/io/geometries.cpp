@@ -154,6 +154,76 @@ mesh::MeshData screw_in_bone_mesh_data(MPI_Comm comm, const ScrewInBoneGeometry&
   });
 }
 
+void PinInMediumGeometry::validate() const {
+  auto positive = [](double v, const char* name) {
+    RESORB_REQUIRE(std::isfinite(v) && v > 0.0, InputError,
+                   fmt::format("pin-in-medium geometry: {} = {} m must be positive", name, v));
+  };
+  positive(pin_radius, "pin_radius");
+  positive(pin_height, "pin_height");
+  positive(box_size, "box_size");
+  positive(mesh_size, "mesh_size");
+  positive(pin_mesh_size, "pin_mesh_size");
+  RESORB_REQUIRE(pin_radius < 0.5 * box_size && pin_height < box_size, InputError,
+                 "pin-in-medium geometry: the pin must fit inside the box with medium around it");
+}
+
+mesh::MeshData pin_in_medium_mesh_data(MPI_Comm comm, const PinInMediumGeometry& g) {
+  g.validate();
+  const double r = g.pin_radius * 1e3, h = 0.5 * g.pin_height * 1e3, b = 0.5 * g.box_size * 1e3;
+  return build_on_root(comm, "pin_in_medium", [&] {
+    namespace occ = gmsh::model::occ;
+    const int box = occ::addBox(0, 0, 0, b, b, b);
+    const int cylinder = occ::addCylinder(0, 0, -h, 0, 0, 2 * h, r);
+    const int octant = occ::addBox(0, 0, 0, b, b, b);
+    gmsh::vectorpair pin, out;
+    std::vector<gmsh::vectorpair> pieces;
+    occ::intersect({{3, cylinder}}, {{3, octant}}, pin, pieces);
+    occ::fragment({{3, box}}, pin, out, pieces);
+    occ::synchronize();
+    std::set<int> pin_parts, medium_parts;
+    for (const auto& [dim, tag] : pieces[1])
+      pin_parts.insert(tag);
+    for (const auto& [dim, tag] : pieces[0])
+      if (!pin_parts.count(tag))
+        medium_parts.insert(tag);
+    const std::vector<int> pin_volumes(pin_parts.begin(), pin_parts.end());
+    const std::vector<int> medium(medium_parts.begin(), medium_parts.end());
+    add_group(3, medium, 1, "medium");
+    add_group(3, pin_volumes, 2, "pin");
+    const double tol = 1e-6 * b;
+    const auto medium_surfaces = boundary_surfaces(medium);
+    std::vector<int> interface, walls, symmetry;
+    for (int s : boundary_surfaces(pin_volumes))
+      if (medium_surfaces.count(s) && bounds(2, s)[3] > tol && bounds(2, s)[4] > tol &&
+          bounds(2, s)[5] > tol)
+        interface.push_back(s);
+    for (int s : medium_surfaces) {
+      const auto bb = bounds(2, s);
+      if (bb[0] > b - tol || bb[1] > b - tol || bb[2] > b - tol)
+        walls.push_back(s);
+      else if (bb[3] < tol || bb[4] < tol || bb[5] < tol)
+        symmetry.push_back(s);
+    }
+    add_group(2, interface, 1, "pin_surface");
+    add_group(2, walls, 2, "walls");
+    add_group(2, symmetry, 3, "symmetry");
+    gmsh::option::setNumber("Mesh.MeshSizeMax", g.mesh_size * 1e3);
+    gmsh::option::setNumber("Mesh.MeshSizeMin", g.pin_mesh_size * 1e3);
+    // The pin's corner points carry its size; sizes in between are interpolated from the
+    // boundary, which grades the medium from the pin to the walls.
+    gmsh::vectorpair all_points, pin_points, pin_dimtags;
+    gmsh::model::getEntities(all_points, 0);
+    gmsh::model::mesh::setSize(all_points, g.mesh_size * 1e3);
+    for (int v : pin_volumes)
+      pin_dimtags.emplace_back(3, v);
+    gmsh::model::getBoundary(pin_dimtags, pin_points, false, false, true);
+    gmsh::model::mesh::setSize(pin_points, g.pin_mesh_size * 1e3);
+    gmsh::option::setNumber("General.NumThreads", 1);
+    gmsh::model::mesh::generate(3);
+  });
+}
+
 mesh::MeshData hollow_cylinder_mesh_data(MPI_Comm comm, double a, double b, double h,
                                          double mesh_size) {
   RESORB_REQUIRE(a > 0 && b > a && h > 0 && mesh_size > 0, InputError,

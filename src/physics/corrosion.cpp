@@ -245,19 +245,30 @@ void MagnesiumCorrosion::update_coefficients() {
   });
 }
 
-void MagnesiumCorrosion::update_metal_nodes() {
+bool MagnesiumCorrosion::update_metal_nodes() {
   // A node is metal when φ >= 0 (the surface's own nodes included, φ = ±0 there).
   auto& constraints = transport_->constraints();
   const la::LocalRead phi(phi_.vec());
   const double tolerance = 1e-9 * band_;
+  // Metal only recedes: a node once uncovered stays wet, even when redistancing a curved
+  // surface and re-matching its volume lifts φ there by round-off (a node held at
+  // [Mg]_sat again would create Mg).
+  int changed = 0;
+  wetted_.resize(static_cast<std::size_t>(dofmap_.index_map().size_local()), 0);
   for (LocalIndex a = 0; a < dofmap_.index_map().size_local(); ++a) {
     const auto dof = 4 * static_cast<std::size_t>(a);
-    if (phi[a] >= -tolerance)
-      constraints.set(dof, parameters_.mg_saturation);
-    else
+    auto& wet = wetted_[static_cast<std::size_t>(a)];
+    const bool metal = !wet && phi[a] >= -tolerance;
+    if (!metal && constraints.constrained(dof)) {
       constraints.release(dof);
+      ++changed;
+    } else if (metal && !constraints.constrained(dof)) {
+      constraints.set(dof, parameters_.mg_saturation); // only at set-up
+    }
+    wet = metal ? 0 : 1;
   }
   constraints.impose(transport_->concentrations().vec());
+  return mpi::max(mesh_.comm(), changed) > 0;
 }
 
 double MagnesiumCorrosion::conserved_sum() const {
@@ -281,7 +292,10 @@ CorrosionReport MagnesiumCorrosion::step(double t_limit) {
   const double shift_guess = std::abs(metal_volume_ - target) / std::max(area, 1e-300);
   fem::shift_to_volume(phi_, target, std::max(4.0 * shift_guess, 0.05 * band_));
   metal_volume_ = target;
-  update_metal_nodes();
+  // Uncovered nodes change the problem between steps; the time-error estimate (which
+  // extrapolates the last steps) would read that jump as error, so the history restarts.
+  if (update_metal_nodes())
+    transport_->reset_history();
   // The interface may move at most a quarter of the band per step.
   if (shift_guess > 0)
     transport_->limit_next_dt(last_.dt * 0.25 * band_ / shift_guess);

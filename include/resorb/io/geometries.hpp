@@ -38,6 +38,24 @@ struct ScrewInBoneGeometry {
 [[nodiscard]] mesh::MeshData screw_in_bone_mesh_data(MPI_Comm comm,
                                                      const ScrewInBoneGeometry& geometry);
 
+/// A cylindrical pin centred in a closed box of medium (an immersion test), meshed as one
+/// octant: x, y, z >= 0 with the pin's axis on the z axis and its mid-plane at z = 0. The
+/// planes x = 0, y = 0 and z = 0 are symmetry planes (no flux: nothing to impose).
+struct PinInMediumGeometry {
+  double pin_radius = 0.5e-3;    ///< m
+  double pin_height = 2e-3;      ///< full height (the octant holds half), m
+  double box_size = 10e-3;       ///< edge of the full box (the octant holds half), m
+  double mesh_size = 1.0e-3;     ///< element size far from the pin, m
+  double pin_mesh_size = 0.1e-3; ///< element size on the pin, m
+  /// @throws InputError naming the offending parameter (non-positive, pin not inside box)
+  void validate() const;
+};
+
+/// Meshes the pin octant on rank 0. Volume groups 1 "medium", 2 "pin"; surface groups
+/// 1 "pin_surface" (pin–medium interface), 2 "walls" (the box's outer faces), 3 "symmetry".
+[[nodiscard]] mesh::MeshData pin_in_medium_mesh_data(MPI_Comm comm,
+                                                     const PinInMediumGeometry& geometry);
+
 /// Quarter of a thick-walled cylinder (x ≥ 0, y ≥ 0), inner radius a, outer radius b,
 /// height h, for the Lamé verification problem. Volume group 1 "wall"; surface groups
 /// 1 "inner", 2 "outer", 3 "x0" (plane x = 0), 4 "y0" (plane y = 0), 5 "bottom", 6 "top".

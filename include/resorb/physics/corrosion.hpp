@@ -27,6 +27,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace resorb::physics {
 
@@ -107,7 +108,7 @@ public:
 
 private:
   void update_coefficients();
-  void update_metal_nodes();
+  bool update_metal_nodes(); // true when a node changed sides (on any rank)
   [[nodiscard]] double conserved_sum() const;
 
   const mesh::TetMesh& mesh_;
@@ -121,6 +122,7 @@ private:
   double metal_volume_ = 0.0;   // m³
   double initial_sum_ = 0.0;    // conserved Mg sum at t = 0, mol
   StepReport last_;
+  std::vector<char> wetted_; // per local node: uncovered by the medium (never metal again)
 };
 
 } // namespace resorb::physics
