@@ -3,6 +3,7 @@
 // Sample runs:
 //   02_pin_immersion                                 (SBF and 0.85 % NaCl, 24 h)
 //   02_pin_immersion --medium nacl --hours 6 --pin-mesh-size 0.2
+//   02_pin_immersion --hydroxide stoichiometric       (OH⁻ by reaction mass balance)
 //   mpiexec -n 2 02_pin_immersion --output results/ex02 -transport_snes_monitor
 //
 // Description:
@@ -119,7 +120,7 @@ physics::CorrosionReport immerse(const mesh::TetMesh& mesh, const physics::Corro
 int main(int argc, char** argv) {
   Environment env(argc, argv);
   const MPI_Comm comm = env.comm();
-  std::string medium = "both", output = "results/02_pin_immersion";
+  std::string medium = "both", output = "results/02_pin_immersion", hydroxide = "published";
   double hours = 24.0, pin_mesh_size = 0.1, mesh_size = 1.0;
   CLI::App app{"resorb example 02: a pure-Mg pin corroding in SBF and 0.85 % NaCl"};
   app.allow_extras(); // PETSc options pass through
@@ -130,6 +131,10 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--mesh-size", mesh_size, "element size far from the pin, mm")
       ->check(CLI::PositiveNumber);
+  app.add_option("--hydroxide", hydroxide,
+                 "OH- balance: published (film breakdown only) or stoichiometric (cathodic "
+                 "OH-, film formation consumes OH- above the solubility product)")
+      ->check(CLI::IsMember({"published", "stoichiometric"}));
   app.add_option("--output", output, "output directory");
   try {
     app.parse(argc, argv);
@@ -149,7 +154,11 @@ int main(int argc, char** argv) {
       runs.emplace_back("sbf", physics::barzegari_sbf());
     if (medium != "sbf")
       runs.emplace_back("nacl", physics::barzegari_nacl());
-    log::info(comm, "[2/3] corroding for {} h", hours);
+    for (auto& run : runs)
+      run.second.hydroxide = hydroxide == "published"
+                                 ? physics::CorrosionParameters::Hydroxide::published
+                                 : physics::CorrosionParameters::Hydroxide::stoichiometric;
+    log::info(comm, "[2/3] corroding for {} h ({} OH- balance)", hours, hydroxide);
     std::vector<std::pair<std::string, physics::CorrosionReport>> results;
     for (const auto& [name, parameters] : runs)
       results.emplace_back(name, immerse(mesh, parameters, name, hours, output));

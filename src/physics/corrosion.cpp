@@ -187,17 +187,36 @@ MagnesiumCorrosion::MagnesiumCorrosion(const mesh::TetMesh& mesh, std::string_vi
                                species("Cl-", -1, p.initial_cl, p.diffusivity_cl),
                                species("Mg(OH)2", 0, 0.0, 0.0)};
   const double ds = p.film_beta / (p.film_capacity * (1.0 - p.film_porosity)); // ∂s/∂C_film
+  const bool balanced = p.hydroxide == CorrosionParameters::Hydroxide::stoichiometric;
+  const double ksp = p.solubility_product;
   Reaction formation{"film formation",
                      p.film_formation_rate,
                      {{"Mg2+", 1.0}},
                      {{"Mg2+", -1.0}, {"Mg(OH)2", 1.0}},
-                     [ds](const double* u, double* gradient) {
+                     [ds, balanced, ksp](const double* u, double* gradient) {
+                       // Free surface fraction 1 − s, and (balanced) the supersaturation
+                       // 1 − K_sp / ([Mg][OH]²); zero where either is not positive.
                        const double free = 1.0 - ds * u[3];
                        if (free <= 0.0)
                          return 0.0;
-                       gradient[3] = -ds;
-                       return free;
+                       if (!balanced) {
+                         gradient[3] = -ds;
+                         return free;
+                       }
+                       const double mg = u[0], oh = u[1];
+                       if (mg <= 0.0 || oh <= 0.0)
+                         return 0.0;
+                       const double q = ksp / (mg * oh * oh);
+                       if (q >= 1.0)
+                         return 0.0;
+                       const double drive = 1.0 - q;
+                       gradient[0] = free * q / mg;
+                       gradient[1] = free * 2.0 * q / oh;
+                       gradient[3] = -ds * drive;
+                       return free * drive;
                      }};
+  if (balanced)
+    formation.stoichiometry.emplace_back("OH-", -2.0);
   Reaction breakdown{"film breakdown",
                      p.film_breakdown_rate,
                      {{"Mg(OH)2", 1.0}, {"Cl-", 2.0}},
@@ -292,6 +311,17 @@ CorrosionReport MagnesiumCorrosion::step(double t_limit) {
   const double shift_guess = std::abs(metal_volume_ - target) / std::max(area, 1e-300);
   fem::shift_to_volume(phi_, target, std::max(4.0 * shift_guess, 0.05 * band_));
   metal_volume_ = target;
+  if (p.hydroxide == CorrosionParameters::Hydroxide::stoichiometric) {
+    // Cathodic OH⁻: 2 per Mg dissolved. A metal node's flux N carries (ρ − [Mg]_sat)/ρ of
+    // the Mg it dissolved (the rest fills the uncovered volume at [Mg]_sat), so the OH⁻ is
+    // 2 N ρ / (ρ − [Mg]_sat), released at the node during the next step.
+    const auto flux = transport_->constraint_flux();
+    const auto owned = static_cast<std::size_t>(dofmap_.index_map().num_owned());
+    std::vector<double> source(4 * owned, 0.0);
+    for (std::size_t a = 0; a < owned; ++a)
+      source[4 * a + 1] = 2.0 * flux[4 * a] * p.metal_mg / (p.metal_mg - p.mg_saturation);
+    transport_->set_source(source);
+  }
   // Uncovered nodes change the problem between steps; the time-error estimate (which
   // extrapolates the last steps) would read that jump as error, so the history restarts.
   if (update_metal_nodes())

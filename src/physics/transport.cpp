@@ -301,6 +301,8 @@ ReactionDiffusion::ReactionDiffusion(const mesh::TetMesh& mesh, std::vector<Spec
     }
   RESORB_PETSC(VecAssemblyBegin(inflow_load_.get()));
   RESORB_PETSC(VecAssemblyEnd(inflow_load_.get()));
+  source_ = la::create_ghosted_vector(dofmap_, n);
+  la::zero_local_form(source_.get());
 
   // Initial state and history.
   {
@@ -379,6 +381,17 @@ void ReactionDiffusion::reset_history() {
   dt_n_ = dt_nm1_ = 0.0;
 }
 
+void ReactionDiffusion::set_source(std::span<const double> values) {
+  PetscInt size = 0;
+  RESORB_PETSC(VecGetLocalSize(source_.get(), &size));
+  RESORB_REQUIRE(values.size() == static_cast<std::size_t>(size), Error,
+                 fmt::format("set_source: {} values given for {} owned DOFs", values.size(), size));
+  PetscScalar* v = nullptr;
+  RESORB_PETSC(VecGetArray(source_.get(), &v));
+  std::copy(values.begin(), values.end(), v);
+  RESORB_PETSC(VecRestoreArray(source_.get(), &v));
+}
+
 void ReactionDiffusion::evaluate_chemistry(const double* u, bool with_jacobian) {
   const auto un = static_cast<std::size_t>(num_species());
   const auto nodes = node_rates_.size() / un;
@@ -428,6 +441,7 @@ void ReactionDiffusion::residual(Vec x, Vec f, bool record) {
   }
   la::accumulate_ghosts(f_local_.get());
   RESORB_PETSC(VecAXPY(f_local_.get(), -1.0, inflow_load_.get()));
+  RESORB_PETSC(VecAXPY(f_local_.get(), -1.0, source_.get()));
   {
     la::LocalWrite fv(f_local_.get());
     const auto owned = un * static_cast<std::size_t>(dofmap_.index_map().num_owned());
@@ -440,10 +454,10 @@ void ReactionDiffusion::residual(Vec x, Vec f, bool record) {
           dirichlet[dof % un] += fv[static_cast<PetscInt>(dof)];
         }
       // Inflow through Neumann conditions: ∫ q N_a summed over owned nodes.
-      const la::LocalRead q(inflow_load_.get());
+      const la::LocalRead q(inflow_load_.get()), source(source_.get());
       std::array<double, max_species> neumann{};
       for (std::size_t dof = 0; dof < owned; ++dof)
-        neumann[dof % un] += q[static_cast<PetscInt>(dof)];
+        neumann[dof % un] += q[static_cast<PetscInt>(dof)] + source[static_cast<PetscInt>(dof)];
       for (std::size_t i = 0; i < un; ++i) {
         flux_rate_[i] = mpi::sum(mesh_.comm(), dirichlet[i] + neumann[i]);
         reaction_rate_[i] = mpi::sum(mesh_.comm(), reaction_total[i]);

@@ -110,3 +110,25 @@ TEST(Corrosion, PublishedNaClChemistryConservesAndTurnsAlkaline) {
   for (std::size_t i = 0; i < one.series.size(); ++i)
     EXPECT_NEAR(out.series[i], one.series[i], 1e-7 * std::abs(one.series[i]) + 1e-300) << i;
 }
+
+// The stoichiometric OH⁻ balance: OH⁻ stays positive, its own bookkeeping closes, and what
+// entered at the metal is two OH⁻ per Mg dissolved (one step lagged: within 10 %).
+TEST(Corrosion, StoichiometricHydroxideIsBalanced) {
+  auto p = physics::barzegari_sbf();
+  p.hydroxide = physics::CorrosionParameters::Hydroxide::stoichiometric;
+  const auto mesh = bar(MPI_COMM_WORLD, 40);
+  physics::MagnesiumCorrosion model(mesh, "metal", p);
+  auto& transport = model.transport();
+  const double oh0 = transport.amount(1);
+  double ph_min = 14.0;
+  model.advance_to(3 * 3600.0, [&](const physics::CorrosionReport& r) {
+    ph_min = std::min(ph_min, r.ph_min);
+    EXPECT_LT(r.balance_error, 1e-9);
+  });
+  const auto r = model.report();
+  EXPECT_GT(ph_min, 7.0); // never below the start (7.4): nothing consumes OH⁻ below K_sp
+  const double oh = transport.amount(1) - oh0;
+  EXPECT_NEAR(oh, transport.inflow(1) + transport.produced(1), 1e-9 * std::abs(oh) + 1e-15);
+  EXPECT_GT(transport.inflow(1), 0.0);
+  EXPECT_NEAR(transport.inflow(1), 2.0 * r.dissolved, 0.1 * 2.0 * r.dissolved);
+}

@@ -48,6 +48,20 @@ struct CorrosionParameters {
   double initial_mg = 0.0;          ///< Mg²⁺ in the medium at t = 0
   double initial_oh = 0.0;          ///< OH⁻ in the medium at t = 0
   double initial_cl = 0.0;          ///< Cl⁻ in the medium at t = 0
+  /// Where OH⁻ comes from.
+  enum class Hydroxide {
+    /// As published: film breakdown releases OH⁻ (2 per Mg(OH)₂ here), film formation takes
+    /// none. The formation/breakdown cycle then makes OH⁻ at k₁ [Mg²⁺] for ever.
+    published,
+    /// Mass balance of the reactions: 2 OH⁻ per Mg dissolved (cathodic H₂O reduction, added
+    /// at the metal surface one step lagged), −2 per Mg(OH)₂ formed, +2 per Mg(OH)₂ broken
+    /// down; the film forms only where [Mg²⁺][OH⁻]² exceeds the solubility product
+    /// (rate factor 1 − K_sp / ([Mg²⁺][OH⁻]²)), which keeps OH⁻ positive.
+    stoichiometric
+  };
+  Hydroxide hydroxide = Hydroxide::published; ///< OH⁻ balance
+  /// K_sp of Mg(OH)₂, (mol/m³)³: 5.61e-12 mol³/L³ at 25 °C (CRC Handbook) = 5.61e-3.
+  double solubility_product = 5.61e-3;
   /// Throws InputError naming the parameter when one is non-physical.
   void validate() const;
 };

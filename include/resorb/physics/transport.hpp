@@ -142,6 +142,10 @@ public:
   /// model sets it to the wet part of cells that a solid partly fills. Nodal reactions are
   /// weighted by it, and so is produced().
   [[nodiscard]] std::span<double> reaction_fraction() { return reaction_fraction_; }
+  /// Sets point sources (mol/s) per owned DOF (num_species() · node + species), held until
+  /// changed: coupled models' fluxes that are not reactions (e.g. OH⁻ from the cathodic
+  /// reaction at a corroding surface). They count as inflow().
+  void set_source(std::span<const double> values);
   /// Caps the next proposed step (s), e.g. by how far a coupled interface may move.
   void limit_next_dt(double dt) { dt_next_ = std::max(settings_.dt_min, std::min(dt_next_, dt)); }
   /// Diffusivity per owned cell and species from the species data, m²/s.
@@ -178,6 +182,7 @@ private:
   std::vector<double> reaction_fraction_; // per owned cell
   fem::DirichletConstraints constraints_;
   la::Vector inflow_load_; // ∫ q_i N_a ds of the inflow conditions (block layout, ghosted)
+  la::Vector source_;      // point sources per DOF (owned part used), mol/s
   fem::Field u_;
   la::Vector u_n_, u_nm1_, u_nm2_, work_, f_local_;
   double dt_n_ = 0.0, dt_nm1_ = 0.0; // steps that produced u_n and u_nm1 (0: none)
