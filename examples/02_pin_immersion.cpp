@@ -56,12 +56,14 @@ constexpr double molar_mass_mg = 24.305; // g/mol
 
 /// Runs one medium and writes <output>/<name>/timeseries.csv and corrosion.xdmf.
 physics::CorrosionReport immerse(const mesh::TetMesh& mesh, const physics::CorrosionParameters& p,
-                                 const std::string& name, double hours,
+                                 const std::string& name, double hours, double rtol,
                                  const std::filesystem::path& output) {
   const MPI_Comm comm = mesh.comm();
   // 2. The model on the mesh's "pin" cells; corrosion's default stepping: backward Euler
   //    (exact Mg bookkeeping), adaptive steps up to one hour.
-  physics::MagnesiumCorrosion model(mesh, "pin", p);
+  auto settings = physics::MagnesiumCorrosion::defaults();
+  settings.control.rtol = rtol;
+  physics::MagnesiumCorrosion model(mesh, "pin", p, settings);
   model.set_ph_distance(0.5e-3); // pH statistics within 0.5 mm of the metal
   const auto start = model.report();
   const auto directory = output / name;
@@ -94,6 +96,11 @@ physics::CorrosionReport immerse(const mesh::TetMesh& mesh, const physics::Corro
                      [&](const physics::CorrosionReport& s) {
                        r = s;
                        ++steps;
+                       log::detail(comm,
+                                   "    step {}: t = {:.1f} s, dt = {:.3g} s, Newton {}, "
+                                   "GMRES {}, rejected {}",
+                                   steps, s.time, s.dt, s.transport.newton_iterations,
+                                   s.transport.linear_iterations, s.transport.rejected);
                      });
     row(r);
     const double elapsed =
@@ -136,11 +143,17 @@ int main(int argc, char** argv) {
                  "OH-, film formation consumes OH- above the solubility product)")
       ->check(CLI::IsMember({"published", "stoichiometric"}));
   app.add_option("--output", output, "output directory");
+  double rtol = physics::MagnesiumCorrosion::defaults().control.rtol;
+  app.add_option("--rtol", rtol, "relative tolerance of the local time error")
+      ->check(CLI::PositiveNumber);
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "print every step and every rejected attempt");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return env.rank() == 0 ? app.exit(e) : 2;
   }
+  log::set_level(verbose ? 2 : 1);
   try {
     // 1. Mesh one octant of the pin in its box (Gmsh, graded towards the pin).
     io::PinInMediumGeometry geometry;
@@ -161,7 +174,7 @@ int main(int argc, char** argv) {
     log::info(comm, "[2/3] corroding for {} h ({} OH- balance)", hours, hydroxide);
     std::vector<std::pair<std::string, physics::CorrosionReport>> results;
     for (const auto& [name, parameters] : runs)
-      results.emplace_back(name, immerse(mesh, parameters, name, hours, output));
+      results.emplace_back(name, immerse(mesh, parameters, name, hours, rtol, output));
     log::info(comm, "[3/3] after {} h (whole pin):", hours);
     for (const auto& [name, r] : results)
       log::info(comm,

@@ -121,7 +121,11 @@ TransportSettings MagnesiumCorrosion::defaults() {
   s.dt_initial = 1.0;
   s.dt_min = 1e-6;
   s.dt_max = 3600.0;
-  s.control.rtol = 1e-2;
+  s.control.rtol = 2e-3;
+  // RMS: a few nodes next to the receding surface jump whenever it uncovers one; the max
+  // norm would hold the whole run to their steps. rtol 2e-3 keeps the 24 h mass loss of
+  // the pin within ~1 % of its time-converged value (RESULTS.md).
+  s.control.norm = solvers::StepControl::Norm::rms;
   s.atol = 1e-3; // mol/m³: far below the millimolar levels that matter
   return s;
 }

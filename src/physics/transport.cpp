@@ -565,19 +565,25 @@ double ReactionDiffusion::error_estimate(double dt) const {
   RESORB_PETSC(VecGetArrayRead(u_n_.get(), &p0));
   RESORB_PETSC(VecGetArrayRead(u_nm1_.get(), &p1));
   RESORB_PETSC(VecGetArrayRead(u_nm2_.get(), &p2));
-  double error = 0.0;
+  double largest = 0.0, squares = 0.0, count = 0.0;
   for (PetscInt k = 0; k < size; ++k) {
     if (constraints_.constrained(static_cast<std::size_t>(k)))
       continue;
     const double predicted = w.w0 * p0[k] + w.w1 * p1[k] + w.w2 * p2[k];
     const double scale = settings_.atol + settings_.control.rtol * std::abs(u[k]);
-    error = std::max(error, factor * std::abs(u[k] - predicted) / scale);
+    const double e = factor * std::abs(u[k] - predicted) / scale;
+    largest = std::max(largest, e);
+    squares += e * e;
+    count += 1.0;
   }
   RESORB_PETSC(VecRestoreArrayRead(u_.vec(), &u));
   RESORB_PETSC(VecRestoreArrayRead(u_n_.get(), &p0));
   RESORB_PETSC(VecRestoreArrayRead(u_nm1_.get(), &p1));
   RESORB_PETSC(VecRestoreArrayRead(u_nm2_.get(), &p2));
-  return mpi::max(mesh_.comm(), error);
+  if (settings_.control.norm == solvers::StepControl::Norm::max)
+    return mpi::max(mesh_.comm(), largest);
+  const double n = mpi::sum(mesh_.comm(), count);
+  return n > 0 ? std::sqrt(mpi::sum(mesh_.comm(), squares) / n) : 0.0;
 }
 
 void ReactionDiffusion::accept(double dt) {

@@ -46,11 +46,17 @@ struct Extrapolation {
 
 /// Adaptive step-size control on a weighted local-error norm.
 ///
-/// The error of a step is max over nodes and species of |LTE| / (atol + rtol |u|): a step
-/// with error <= 1 is accepted. The next step is dt · clamp(safety · error^(−1/(p+1)),
-/// min_factor, max_factor) (p = order). The growth limit 2 keeps variable-step BDF2 zero-
-/// stable (ω < 1 + √2).
+/// The error of a step is the max (or the root mean square, see Norm) over free nodes and
+/// species of |LTE| / (atol + rtol |u|): a step with error <= 1 is accepted. The next step is dt ·
+/// clamp(safety · error^(−1/(p+1)), min_factor, max_factor) (p = order). The growth limit 2 keeps
+/// variable-step BDF2 zero- stable (ω < 1 + √2).
 struct StepControl {
+  /// How the weighted errors of all unknowns combine.
+  enum class Norm {
+    max, ///< the largest: every node meets the tolerance (strict)
+    rms  ///< root mean square (SUNDIALS' choice): the tolerance holds on average
+  };
+  Norm norm = Norm::max;   ///< error norm
   double rtol = 1e-3;      ///< relative tolerance of the local error
   double safety = 0.9;     ///< aim below the tolerance
   double min_factor = 0.2; ///< strongest reduction per step
