@@ -9,15 +9,18 @@
 // (ρ − [Mg]_sat) V_metal + ∫ C_Mg + ∫ C_film is conserved to 1e-9 (Newton tolerance).
 // With the published film chemistry (Barzegari, NaCl) the same bookkeeping holds and the
 // medium turns alkaline. On 2 ranks the time series equals the one-rank series.
+#include <resorb/core/error.hpp>
 #include <resorb/core/mpi.hpp>
 #include <resorb/mesh/box.hpp>
 #include <resorb/physics/corrosion.hpp>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <numbers>
+#include <string>
 
 using namespace resorb;
 
@@ -131,4 +134,30 @@ TEST(Corrosion, StoichiometricHydroxideIsBalanced) {
   EXPECT_NEAR(oh, transport.inflow(1) + transport.produced(1), 1e-9 * std::abs(oh) + 1e-15);
   EXPECT_GT(transport.inflow(1), 0.0);
   EXPECT_NEAR(transport.inflow(1), 2.0 * r.dissolved, 0.1 * 2.0 * r.dissolved);
+}
+
+TEST(Corrosion, BadInputIsNamed) {
+  auto expect = [](auto&& f, const std::string& fragment) {
+    try {
+      f();
+      ADD_FAILURE() << "no InputError mentioning '" << fragment << "'";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    }
+  };
+  const auto mesh = bar(MPI_COMM_WORLD, 10);
+  auto p = stefan_parameters();
+  p.diffusivity_mg = -1e-9;
+  expect([&] { physics::MagnesiumCorrosion m(mesh, "metal", p); }, "diffusivity_mg");
+  p = stefan_parameters();
+  p.mg_saturation = 3000.0; // above the metal's own Mg content
+  expect([&] { physics::MagnesiumCorrosion m(mesh, "metal", p); }, "mg_saturation");
+  expect([&] { physics::MagnesiumCorrosion m(mesh, "implant", stefan_parameters()); }, "implant");
+  // A metal that fills the whole mesh has no surface in contact with a medium.
+  auto data = mesh::box_mesh_data(MPI_COMM_WORLD, {4, 1, 1}, {0, 0, 0}, {L, side, side});
+  std::fill(data.cell_tags.begin(), data.cell_tags.end(), 2);
+  data.groups.push_back({3, 2, "metal"});
+  const auto solid = mesh::TetMesh::distribute(MPI_COMM_WORLD, std::move(data));
+  expect([&] { physics::MagnesiumCorrosion m(solid, "metal", stefan_parameters()); },
+         "no surface in contact");
 }
