@@ -43,6 +43,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -182,10 +183,20 @@ int main(int argc, char** argv) {
                 "pin {:.2f} (min {:.2f}, max {:.2f}), Mg balance error {:.1e}",
                 name, 100 * r.mass_loss, octants * r.dissolved * molar_mass_mg * 1e3,
                 octants * r.hydrogen_volume * 1e6, r.ph_mean, r.ph_min, r.ph_max, r.balance_error);
+    // 5. A PNG of the curves (mass loss, H₂, pH, film) for all media, drawn by
+    //    examples/plot_timeseries.py when the build found matplotlib.
+    const std::string plot = RESORB_PLOT_COMMAND;
+    if (!plot.empty() && env.rank() == 0) {
+      std::string command = plot + " '" + output + "/timeseries.png'";
+      for (const auto& [name, r] : results)
+        command += " '" + output + "/" + name + "/timeseries.csv'";
+      if (std::system(command.c_str()) != 0)
+        log::info(comm, "warning: plotting failed ({})", command);
+    }
     log::info(comm,
-              "time series in {0}/<medium>/timeseries.csv; fields in "
+              "time series in {0}/<medium>/timeseries.csv{1}; fields in "
               "{0}/<medium>/corrosion.xdmf (ParaView)",
-              output);
+              output, plot.empty() ? "" : fmt::format(", plotted in {}/timeseries.png", output));
   } catch (const InputError& e) {
     if (env.rank() == 0)
       std::cerr << "error: " << e.what() << '\n';
