@@ -114,11 +114,9 @@ physics::CorrosionReport immerse(const mesh::TetMesh& mesh, const physics::Corro
               elapsed / r.time * (hours * 3600 - r.time));
   }
   // 4. Fields for ParaView: the level set (metal where > 0), pH and every concentration.
-  auto& transport = model.transport();
-  std::vector<io::PointField> fields{io::point_field(model.level_set()),
-                                     io::point_field(model.ph())};
-  for (int i = 0; i < transport.num_species(); ++i)
-    fields.push_back(io::point_field(transport.concentration(i)));
+  std::vector<io::PointField> fields;
+  for (const auto& field : model.output_fields())
+    fields.push_back(io::point_field(field));
   io::write_xdmf(mesh, directory, "corrosion", fields, {});
   return r;
 }

@@ -15,12 +15,16 @@
 #include <resorb/io/summary.hpp>
 #include <resorb/io/xdmf.hpp>
 #include <resorb/mesh/quality.hpp>
+#include <resorb/physics/corrosion.hpp>
 #include <resorb/physics/elasticity.hpp>
 
 #include <CLI/CLI.hpp>
 #include <petscsys.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -82,6 +86,98 @@ void solve_config(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseT
             config.output_directory.string());
 }
 
+// `[corrosion]`: the magnesium corrosion model on the mesh, output every interval.
+void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer& timer) {
+  const MPI_Comm comm = mesh.comm();
+  const auto& spec = *config.corrosion;
+  auto parameters = spec.medium == "nacl" ? physics::barzegari_nacl() : physics::barzegari_sbf();
+  parameters.hydroxide = spec.hydroxide == "stoichiometric"
+                             ? physics::CorrosionParameters::Hydroxide::stoichiometric
+                             : physics::CorrosionParameters::Hydroxide::published;
+  auto settings = physics::MagnesiumCorrosion::defaults();
+  settings.dt_initial = std::min(spec.dt_initial, spec.dt_max);
+  settings.dt_min = std::min(settings.dt_min, settings.dt_initial);
+  settings.dt_max = spec.dt_max;
+  settings.control.rtol = spec.rtol;
+  physics::MagnesiumCorrosion model(mesh, spec.metal_group, parameters, settings);
+  log::info(comm, "[3/5] corroding '{}' in {} ({} OH- balance) for {:.4g} h", spec.metal_group,
+            spec.medium, spec.hydroxide, spec.end_time / 3600);
+  const auto csv_path = config.output_directory / "timeseries.csv";
+  std::ofstream csv;
+  if (mpi::rank(comm) == 0) {
+    std::filesystem::create_directories(config.output_directory);
+    csv.open(csv_path);
+    csv << "time_h,metal_volume_mm3,mass_loss_percent,mg_released_mg,h2_mL,"
+           "h2_rate_mL_per_cm2_day,ph_mean,ph_min,ph_max,corrosion_rate_mm_per_year,"
+           "balance_error\n";
+  }
+  const auto wall = std::chrono::steady_clock::now();
+  physics::CorrosionReport previous = model.report();
+  auto row = [&](const physics::CorrosionReport& r) {
+    // Rates over the last output interval, per current surface area.
+    const double dt = r.time - previous.time;
+    const double area_cm2 = r.interface_area * 1e4;
+    const double h2_rate = dt > 0 && area_cm2 > 0 ? (r.hydrogen_volume - previous.hydrogen_volume) *
+                                                        1e6 / area_cm2 / (dt / 86400.0)
+                                                  : 0.0;
+    const double recession = dt > 0 && r.interface_area > 0
+                                 ? (previous.metal_volume - r.metal_volume) / r.interface_area
+                                 : 0.0;
+    const double rate_mm_year = dt > 0 ? recession * 1e3 / (dt / (365.25 * 86400.0)) : 0.0;
+    if (csv)
+      csv << fmt::format("{:.6g},{:.9g},{:.6g},{:.6g},{:.6g},{:.6g},{:.5g},{:.5g},{:.5g},{:.6g},"
+                         "{:.3e}\n",
+                         r.time / 3600, r.metal_volume * 1e9, 100 * r.mass_loss,
+                         r.dissolved * 24.305e3, r.hydrogen_volume * 1e6, h2_rate, r.ph_mean,
+                         r.ph_min, r.ph_max, rate_mm_year, r.balance_error);
+    previous = r;
+  };
+  row(previous);
+  physics::CorrosionReport last = previous;
+  for (double t = spec.output_interval; model.transport().time() < spec.end_time * (1 - 1e-12);
+       t += spec.output_interval) {
+    const double target = std::min(t, spec.end_time);
+    {
+      const auto scope = timer.time("corrode");
+      model.advance_to(target, [&](const physics::CorrosionReport& r) { last = r; });
+    }
+    row(last);
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count();
+    log::info(comm,
+              "      t = {:.4g} h ({:3.0f} %)  mass loss {:.3f} %  H2 {:.4g} mL  pH {:.2f}  "
+              "ETA {:.0f} s",
+              last.time / 3600, 100 * last.time / spec.end_time, 100 * last.mass_loss,
+              last.hydrogen_volume * 1e6, last.ph_mean,
+              elapsed / last.time * (spec.end_time - last.time));
+  }
+  log::info(comm, "[4/5] writing fields to {}", config.output_directory.string());
+  {
+    const auto scope = timer.time("write");
+    std::vector<io::PointField> fields;
+    for (const auto& field : model.output_fields())
+      fields.push_back(io::point_field(field));
+    io::write_xdmf(mesh, config.output_directory, "corrosion", fields, {});
+  }
+  log::info(comm, "[5/5] post-processing");
+  Record figures;
+  figures.set("medium", spec.medium.c_str());
+  figures.set("end_time_h", last.time / 3600);
+  figures.set("metal_volume_m3", last.metal_volume);
+  figures.set("mass_loss_fraction", last.mass_loss);
+  figures.set("mg_released_mol", last.dissolved);
+  figures.set("hydrogen_volume_m3", last.hydrogen_volume);
+  figures.set("ph_mean", last.ph_mean);
+  figures.set("ph_min", last.ph_min);
+  figures.set("ph_max", last.ph_max);
+  figures.set("mg_balance_error", last.balance_error);
+  const auto summary = io::run_summary(mesh, figures, timer);
+  io::write_summary(comm, summary, config.output_directory);
+  io::print_summary(comm, summary);
+  log::info(comm, "wrote {0}/timeseries.csv, {0}/corrosion.xdmf (ParaView) and summary.json",
+            config.output_directory.string());
+}
+
 /// Physical ranges of the config's materials, checked before anything is written or removed.
 void check_materials(const io::RunConfig& config) {
   for (const auto& m : config.materials)
@@ -104,6 +200,9 @@ void run(MPI_Comm comm, const std::filesystem::path& config_file) {
     if (config.mesh_file) {
       log::info(comm, "[1/5] reading {}", config.mesh_file->string());
       data = io::read_gmsh_data(comm, *config.mesh_file, config.mesh_unit_m);
+    } else if (config.pin) {
+      log::info(comm, "[1/5] meshing the built-in pin-in-medium geometry with Gmsh");
+      data = io::pin_in_medium_mesh_data(comm, *config.pin);
     } else {
       log::info(comm, "[1/5] meshing the built-in screw-in-bone geometry with Gmsh");
       data = io::screw_in_bone_mesh_data(comm, *config.generate);
@@ -116,8 +215,11 @@ void run(MPI_Comm comm, const std::filesystem::path& config_file) {
     mesh.emplace(mesh::TetMesh::distribute(comm, std::move(data)));
   }
   log::info(comm, "{}", mesh::format_report(mesh::quality_report(*mesh)));
-  fem::with_element(config.degree,
-                    [&]<class Element>() { solve_config<Element>(config, *mesh, timer); });
+  if (config.corrosion)
+    corrode(config, *mesh, timer);
+  else
+    fem::with_element(config.degree,
+                      [&]<class Element>() { solve_config<Element>(config, *mesh, timer); });
 }
 
 } // namespace

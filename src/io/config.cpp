@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <initializer_list>
 #include <set>
 #include <sstream>
 
@@ -69,6 +70,18 @@ public:
     return v;
   }
 
+  /// Reads the length keys of a generator table (all optional) and rejects any other key.
+  void lengths(const toml::table& table, const std::string& key,
+               const std::vector<std::pair<const char*, double*>>& fields) const {
+    std::set<std::string> allowed;
+    for (const auto& [name, ptr] : fields) {
+      allowed.insert(name);
+      if (const auto* v = table.get(name))
+        *ptr = quantity(*v, dim::length, fmt::format("{}.{}", key, name));
+    }
+    only_keys(table, key, allowed);
+  }
+
   const std::string& file() const { return file_; }
 
 private:
@@ -88,12 +101,14 @@ RunConfig read_run_config(const std::filesystem::path& path) {
   }
   RunConfig c;
   c.file = path;
-  r.only_keys(root, "", {"mesh", "fem", "materials", "boundary", "body_force", "solver", "output"});
+  r.only_keys(
+      root, "",
+      {"mesh", "fem", "materials", "boundary", "body_force", "solver", "output", "corrosion"});
   const auto base = path.parent_path();
 
   // [mesh]
   const auto& mesh = r.table(root.get("mesh"), "mesh");
-  r.only_keys(mesh, "mesh", {"file", "unit", "screw_in_bone"});
+  r.only_keys(mesh, "mesh", {"file", "unit", "screw_in_bone", "pin_in_medium"});
   if (const auto* file = mesh.get("file")) {
     if (!file->is_string())
       r.fail("mesh.file", "must be a string (path of a Gmsh .msh file)");
@@ -119,18 +134,81 @@ RunConfig read_run_config(const std::filesystem::path& path) {
         {"head_height", &geo.head_height},
         {"mesh_size", &geo.mesh_size},
         {"implant_mesh_size", &geo.implant_mesh_size}};
-    std::set<std::string> allowed;
-    for (const auto& [name, ptr] : fields) {
-      allowed.insert(name);
-      if (const auto* v = g.get(name))
-        *ptr = r.quantity(*v, dim::length, fmt::format("mesh.screw_in_bone.{}", name));
-    }
-    r.only_keys(g, "mesh.screw_in_bone", allowed);
+    r.lengths(g, "mesh.screw_in_bone", fields);
     geo.validate();
     c.generate = geo;
   }
-  if (!c.mesh_file && !c.generate)
-    r.fail("mesh", "needs 'file' (with 'unit') or a [mesh.screw_in_bone] table");
+  if (const auto* gen = mesh.get("pin_in_medium")) {
+    if (c.mesh_file || c.generate)
+      r.fail("mesh.pin_in_medium", "give one of mesh.file, mesh.screw_in_bone, mesh.pin_in_medium");
+    const auto& g = r.table(gen, "mesh.pin_in_medium");
+    PinInMediumGeometry geo;
+    const std::vector<std::pair<const char*, double*>> fields{
+        {"pin_radius", &geo.pin_radius},
+        {"pin_height", &geo.pin_height},
+        {"box_size", &geo.box_size},
+        {"mesh_size", &geo.mesh_size},
+        {"pin_mesh_size", &geo.pin_mesh_size}};
+    r.lengths(g, "mesh.pin_in_medium", fields);
+    geo.validate();
+    c.pin = geo;
+  }
+  if (!c.mesh_file && !c.generate && !c.pin)
+    r.fail("mesh", "needs 'file' (with 'unit'), a [mesh.screw_in_bone] or a "
+                   "[mesh.pin_in_medium] table");
+
+  // [corrosion]
+  if (const auto* corrosion = root.get("corrosion")) {
+    const auto& t = r.table(corrosion, "corrosion");
+    r.only_keys(t, "corrosion",
+                {"model", "metal", "medium", "hydroxide", "end_time", "output_interval",
+                 "dt_initial", "dt_max", "rtol"});
+    CorrosionSpec spec;
+    auto choice = [&](const char* key, std::string& value,
+                      std::initializer_list<const char*> options) {
+      if (const auto* v = t.get(key)) {
+        const auto text = v->value<std::string>();
+        bool ok = false;
+        std::string list;
+        for (const char* o : options) {
+          ok = ok || (text && *text == o);
+          list += (list.empty() ? "\"" : ", \"") + std::string(o) + "\"";
+        }
+        if (!ok)
+          r.fail(fmt::format("corrosion.{}", key), fmt::format("must be one of {}", list));
+        value = *text;
+      }
+    };
+    choice("model", spec.model, {"reaction_diffusion"});
+    choice("medium", spec.medium, {"sbf", "nacl"});
+    choice("hydroxide", spec.hydroxide, {"published", "stoichiometric"});
+    if (const auto* v = t.get("metal")) {
+      if (!v->is_string())
+        r.fail("corrosion.metal", "must be the name of a volume group");
+      spec.metal_group = v->as_string()->get();
+    }
+    auto time = [&](const char* key, double& value) {
+      if (const auto* v = t.get(key)) {
+        value = r.quantity(*v, dim::time, fmt::format("corrosion.{}", key));
+        if (!(value > 0))
+          r.fail(fmt::format("corrosion.{}", key), "must be positive");
+      }
+    };
+    if (!t.get("end_time"))
+      r.fail("corrosion.end_time", "missing: how long to corrode (e.g. end_time = \"24 h\")");
+    time("end_time", spec.end_time);
+    spec.output_interval = spec.end_time / 24.0;
+    time("output_interval", spec.output_interval);
+    time("dt_initial", spec.dt_initial);
+    time("dt_max", spec.dt_max);
+    if (const auto* v = t.get("rtol")) {
+      const auto x = v->value<double>();
+      if (!x || !(*x > 0.0 && *x < 1.0))
+        r.fail("corrosion.rtol", "must be a number in (0, 1)");
+      spec.rtol = *x;
+    }
+    c.corrosion = spec;
+  }
 
   // [fem]
   if (const auto* fem = root.get("fem")) {
@@ -145,7 +223,10 @@ RunConfig read_run_config(const std::filesystem::path& path) {
   }
 
   // [materials.<volume>]
-  const auto& materials = r.table(root.get("materials"), "materials");
+  static const toml::table no_materials;
+  const auto& materials = c.corrosion && !root.get("materials")
+                              ? no_materials
+                              : r.table(root.get("materials"), "materials");
   for (const auto& [name, node] : materials) {
     const std::string key = fmt::format("materials.{}", name.str());
     const auto& m = r.table(&node, key);
@@ -158,7 +239,7 @@ RunConfig read_run_config(const std::filesystem::path& path) {
                            r.quantity(*m.get("E"), dim::pressure, key + ".E"),
                            r.quantity(*m.get("nu"), dim::dimensionless, key + ".nu")});
   }
-  if (c.materials.empty())
+  if (c.materials.empty() && !c.corrosion)
     r.fail("materials", "no material given");
 
   // [boundary.<surface>]

@@ -379,6 +379,16 @@ CorrosionReport MagnesiumCorrosion::report() const {
   return r;
 }
 
+std::vector<fem::Field> MagnesiumCorrosion::output_fields() const {
+  std::vector<fem::Field> fields;
+  fields.emplace_back(dofmap_, 1, phi_.name(), phi_.unit()); // a copy, not a view
+  la::copy_local_form(phi_.vec(), fields.back().vec());
+  fields.push_back(ph());
+  for (int i = 0; i < transport_->num_species(); ++i)
+    fields.push_back(transport_->concentration(i));
+  return fields;
+}
+
 fem::Field MagnesiumCorrosion::ph() const {
   fem::Field out(dofmap_, 1, "pH", "1");
   const la::LocalRead u(transport_->concentrations().vec());

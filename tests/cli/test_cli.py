@@ -37,6 +37,22 @@ directory = "{out}"
 failures = []
 
 
+CORROSION = """
+[mesh.pin_in_medium]
+mesh_size = "1.5 mm"
+pin_mesh_size = "0.25 mm"
+
+[corrosion]
+metal = "pin"
+medium = "nacl"
+end_time = "2 h"
+output_interval = "40 min"
+
+[output]
+directory = "{out}"
+"""
+
+
 def check(condition, message):
     if not condition:
         failures.append(message)
@@ -83,6 +99,34 @@ def main():
                         "--expect-max-displacement", repr(summary["max_displacement_m"]),
                         "--rtol", "1e-10"], capture_output=True, text=True)
     check(p.returncode == 0, f"independent reader disagrees:\n{p.stdout}{p.stderr}")
+
+    # 1b. A corrosion run ([corrosion] on the built-in pin): time series, summary, balance.
+    corr_out = work / "corrosion"
+    (work / "corrosion.toml").write_text(CORROSION.format(out=corr_out))
+    rc, text = resorb("run", str(work / "corrosion.toml"))
+    check(rc == 0, f"corrosion run exit {rc}:\n{text}")
+    if rc == 0:
+        summary = json.loads((corr_out / "summary.json").read_text())
+        check(summary["mg_balance_error"] < 1e-10, f"Mg balance {summary['mg_balance_error']}")
+        check(0 < summary["mass_loss_fraction"] < 1, "implausible mass loss")
+        rows = (corr_out / "timeseries.csv").read_text().splitlines()
+        check(len(rows) == 5 and rows[0].startswith("time_h,metal_volume_mm3"),
+              f"timeseries.csv: {rows[:2]}")
+        check((corr_out / "corrosion.xdmf").exists(), "no corrosion.xdmf")
+    for name, config, needles in [
+        ("corrosion_no_unit", CORROSION.replace('end_time = "2 h"', "end_time = 2"),
+         ["corrosion.end_time", "no unit"]),
+        ("corrosion_medium", CORROSION.replace('medium = "nacl"', 'medium = "seawater"'),
+         ["corrosion.medium", "sbf"]),
+        ("corrosion_metal", CORROSION.replace('metal = "pin"', 'metal = "screw"'),
+         ["screw", "pin"]),
+    ]:
+        path = work / f"{name}.toml"
+        path.write_text(config.format(out=work / name))
+        rc, text = resorb("run", str(path))
+        check(rc == 2, f"{name}: exit {rc}, expected 2:\n{text}")
+        for needle in needles:
+            check(needle in text, f"{name}: message lacks '{needle}':\n{text}")
 
     # A mesh file for the file-based cases, written by the program itself.
     msh = work / "screw.msh"

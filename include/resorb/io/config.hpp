@@ -32,12 +32,27 @@ struct MaterialSpec {
   double nu = 0.0;   ///< Poisson's ratio
 };
 
+/// The `[corrosion]` table: run the magnesium corrosion model instead of elasticity.
+struct CorrosionSpec {
+  std::string model = "reaction_diffusion"; ///< `model` (the only one so far)
+  std::string metal_group = "implant";      ///< `metal`: the volume group that corrodes
+  std::string medium = "sbf";               ///< `medium`: "sbf" or "nacl" (Barzegari 2021)
+  std::string hydroxide = "published";      ///< `hydroxide`: "published" or "stoichiometric"
+  double end_time = 0.0;                    ///< `end_time`, s (required, with a unit)
+  double output_interval = 0.0;             ///< `output_interval`, s (default end_time / 24)
+  double dt_initial = 1.0;                  ///< `dt_initial`, s
+  double dt_max = 3600.0;                   ///< `dt_max`, s
+  double rtol = 2e-3;                       ///< `rtol`: local time-error tolerance
+};
+
 /// A parsed and validated run configuration.
 struct RunConfig {
   std::filesystem::path file;                      ///< the configuration file itself
   std::optional<std::filesystem::path> mesh_file;  ///< `[mesh] file`, relative to the config
   double mesh_unit_m = 0.0;                        ///< `[mesh] unit` as metres per file unit
   std::optional<ScrewInBoneGeometry> generate;     ///< `[mesh.screw_in_bone]` instead of a file
+  std::optional<PinInMediumGeometry> pin;          ///< `[mesh.pin_in_medium]` instead of a file
+  std::optional<CorrosionSpec> corrosion;          ///< `[corrosion]`: corrode instead of load
   int degree = 1;                                  ///< `[fem] degree`
   std::vector<MaterialSpec> materials;             ///< `[materials.*]`
   std::vector<BoundarySpec> boundaries;            ///< `[boundary.*]`

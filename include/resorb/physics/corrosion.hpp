@@ -112,6 +112,9 @@ public:
   [[nodiscard]] const fem::Field& level_set() const { return phi_; }
   /// pH = 14 + log₁₀[OH⁻ in mol/L] at every node. Collective.
   [[nodiscard]] fem::Field ph() const;
+  /// What a viewer wants to see: the level set, pH and every concentration, as fields.
+  /// Collective.
+  [[nodiscard]] std::vector<fem::Field> output_fields() const;
   /// The transport problem (species Mg2+, OH-, Cl-, Mg(OH)2 in this order).
   [[nodiscard]] ReactionDiffusion& transport() { return *transport_; }
   /// The parameters.
