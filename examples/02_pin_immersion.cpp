@@ -35,6 +35,7 @@
 #include <resorb/core/error.hpp>
 #include <resorb/core/log.hpp>
 #include <resorb/core/mpi.hpp>
+#include <resorb/core/progress.hpp>
 #include <resorb/io/geometries.hpp>
 #include <resorb/io/xdmf.hpp>
 #include <resorb/physics/corrosion.hpp>
@@ -89,7 +90,7 @@ physics::CorrosionReport immerse(const mesh::TetMesh& mesh, const physics::Corro
   };
   row(start);
   // 3. March in one-hour output intervals; the steps inside adapt to the chemistry.
-  const auto t0 = std::chrono::steady_clock::now();
+  Progress progress(comm, hours * 3600.0);
   physics::CorrosionReport r = start;
   int steps = 0;
   for (int hour = 1; hour <= static_cast<int>(std::ceil(hours)); ++hour) {
@@ -104,15 +105,12 @@ physics::CorrosionReport immerse(const mesh::TetMesh& mesh, const physics::Corro
                                    s.transport.linear_iterations, s.transport.rejected);
                      });
     row(r);
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    log::info(comm,
-              "  {:>5s} t = {:5.1f} h ({:3.0f} %)  mass loss {:6.3f} %  H2 {:.4f} mL  "
-              "pH {:.2f}  steps {}  ETA {:.0f} s",
-              name, r.time / 3600, 100 * r.time / (hours * 3600), 100 * r.mass_loss,
-              octants * r.hydrogen_volume * 1e6, r.ph_mean, steps,
-              elapsed / r.time * (hours * 3600 - r.time));
+    progress.update(r.time, fmt::format("{:>4s}  mass loss {:6.3f} %  H2 {:.4f} mL  pH {:.2f}  "
+                                        "steps {}",
+                                        name, 100 * r.mass_loss, octants * r.hydrogen_volume * 1e6,
+                                        r.ph_mean, steps));
   }
+  progress.finish();
   // 4. Fields for ParaView: the level set (metal where > 0), pH and every concentration.
   std::vector<io::PointField> fields;
   for (const auto& field : model.output_fields())

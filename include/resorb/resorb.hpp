@@ -6,6 +6,7 @@
 #include "resorb/core/error.hpp"
 #include "resorb/core/index_map.hpp"
 #include "resorb/core/log.hpp"
+#include "resorb/core/progress.hpp"
 #include "resorb/core/record.hpp"
 #include "resorb/core/timer.hpp"
 #include "resorb/core/units.hpp"

@@ -9,6 +9,7 @@
 #include <resorb/core/error.hpp>
 #include <resorb/core/log.hpp>
 #include <resorb/core/mpi.hpp>
+#include <resorb/core/progress.hpp>
 #include <resorb/core/units.hpp>
 #include <resorb/io/config.hpp>
 #include <resorb/io/gmsh.hpp>
@@ -111,7 +112,7 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
            "h2_rate_mL_per_cm2_day,ph_mean,ph_min,ph_max,corrosion_rate_mm_per_year,"
            "balance_error\n";
   }
-  const auto wall = std::chrono::steady_clock::now();
+  Progress progress(comm, spec.end_time);
   physics::CorrosionReport previous = model.report();
   auto row = [&](const physics::CorrosionReport& r) {
     // Rates over the last output interval, per current surface area.
@@ -142,15 +143,11 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
       model.advance_to(target, [&](const physics::CorrosionReport& r) { last = r; });
     }
     row(last);
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count();
-    log::info(comm,
-              "      t = {:.4g} h ({:3.0f} %)  mass loss {:.3f} %  H2 {:.4g} mL  pH {:.2f}  "
-              "ETA {:.0f} s",
-              last.time / 3600, 100 * last.time / spec.end_time, 100 * last.mass_loss,
-              last.hydrogen_volume * 1e6, last.ph_mean,
-              elapsed / last.time * (spec.end_time - last.time));
+    progress.update(last.time,
+                    fmt::format("mass loss {:.3f} %  H2 {:.4g} mL  pH {:.2f}", 100 * last.mass_loss,
+                                last.hydrogen_volume * 1e6, last.ph_mean));
   }
+  progress.finish();
   log::info(comm, "[4/5] writing fields to {}", config.output_directory.string());
   {
     const auto scope = timer.time("write");

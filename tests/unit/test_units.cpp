@@ -1,7 +1,12 @@
 #include <resorb/core/error.hpp>
+#include <resorb/core/progress.hpp>
 #include <resorb/core/units.hpp>
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
 
 using namespace resorb;
 
@@ -37,4 +42,28 @@ TEST(Units, WrongDimensionAndUnknownUnitAreErrors) {
   EXPECT_THROW((void)parse_quantity("abc GPa", dim::pressure, "E"), InputError);
   EXPECT_THROW((void)parse_quantity("", dim::pressure, "E"), InputError);
   EXPECT_THROW((void)parse_quantity("nan GPa", dim::pressure, "E"), InputError);
+}
+
+// Progress written to a file (not a terminal): one line per update, no control characters.
+TEST(Progress, PlainLinesWhenNotATerminal) {
+  std::FILE* file = std::tmpfile();
+  ASSERT_NE(file, nullptr);
+  {
+    resorb::Progress progress(MPI_COMM_SELF, 7200.0, file);
+    progress.update(1800.0, "mass loss 0.1 %");
+    EXPECT_NE(progress.last_line().find("25 %"), std::string::npos) << progress.last_line();
+    EXPECT_NE(progress.last_line().find("ETA"), std::string::npos);
+    progress.update(7200.0, "mass loss 0.4 %");
+  }
+  std::rewind(file);
+  std::string text;
+  for (int c = std::fgetc(file); c != EOF; c = std::fgetc(file))
+    text.push_back(static_cast<char>(c));
+  std::fclose(file);
+  EXPECT_EQ(text.find('\r'), std::string::npos);
+  EXPECT_EQ(text.find('\033'), std::string::npos);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2) << text;
+  EXPECT_NE(text.find("t = 30.0 min"), std::string::npos) << text;
+  EXPECT_EQ(resorb::format_duration(42), "42 s");
+  EXPECT_EQ(resorb::format_duration(3 * 86400.0), "3.0 d");
 }
