@@ -68,8 +68,8 @@ struct StepReport {
 /// its scatter map and the SNES/KSP objects are built once and reused every Newton step and
 /// time step. Dirichlet conditions are eliminated symmetrically; the residual the constrained
 /// nodes would carry is kept as the flux through them, so amounts close exactly:
-/// amount(t) = amount(0) + inflow(t) + produced(t) (backward Euler: to the Newton tolerance;
-/// BDF2: see inflow()). The mesh must outlive the object.
+/// amount(t) = amount(0) + inflow(t) + produced(t) to the Newton tolerance, with either
+/// scheme. The mesh must outlive the object.
 class ReactionDiffusion {
 public:
   /// Sets up species, reactions and the function space. Collective.
@@ -117,15 +117,15 @@ public:
   [[nodiscard]] fem::Field concentration(int species) const;
   /// ∫_Ω u_i dx (mol) of species @p species: the exact integral of the P1 field. Collective.
   [[nodiscard]] double amount(int species) const;
-  /// Amount of species @p species that entered through boundaries (Dirichlet nodes and
-  /// inflow conditions) since time 0, mol: Σ_steps dt · (flux at the end of the step).
-  /// Exact bookkeeping (to the Newton tolerance) with backward Euler; with BDF2 it is a
-  /// second-order quadrature of the flux, and closed systems stay exactly closed.
+  /// Amount of species @p species that entered through boundaries (Dirichlet nodes,
+  /// inflow conditions and point sources) since time 0, mol. Exact (to the Newton
+  /// tolerance) with both schemes: each step adds what the scheme's own balance
+  /// a0 T^{n+1} + a1 T^n + a2 T^{n-1} = dt S^{n+1} attributes to the boundary flux.
   [[nodiscard]] double inflow(int species) const {
     return inflow_[static_cast<std::size_t>(species)];
   }
-  /// Amount of species @p species produced by reactions since time 0, mol (same quadrature
-  /// as inflow()).
+  /// Amount of species @p species produced by reactions since time 0, mol (same exact
+  /// balance as inflow()).
   [[nodiscard]] double produced(int species) const {
     return produced_[static_cast<std::size_t>(species)];
   }
