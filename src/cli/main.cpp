@@ -87,10 +87,9 @@ void solve_config(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseT
             config.output_directory.string());
 }
 
-// `[corrosion]`: the magnesium corrosion model on the mesh, output every interval.
-void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer& timer) {
-  const MPI_Comm comm = mesh.comm();
-  const auto& spec = *config.corrosion;
+// The model `[corrosion] model` names, with the config's medium and step control.
+std::unique_ptr<physics::CorrosionModel> make_corrosion_model(const io::CorrosionSpec& spec,
+                                                              const mesh::TetMesh& mesh) {
   auto parameters = spec.medium == "nacl" ? physics::barzegari_nacl() : physics::barzegari_sbf();
   parameters.hydroxide = spec.hydroxide == "stoichiometric"
                              ? physics::CorrosionParameters::Hydroxide::stoichiometric
@@ -100,7 +99,15 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
   settings.dt_min = std::min(settings.dt_min, settings.dt_initial);
   settings.dt_max = spec.dt_max;
   settings.control.rtol = spec.rtol;
-  physics::MagnesiumCorrosion model(mesh, spec.metal_group, parameters, settings);
+  return std::make_unique<physics::MagnesiumCorrosion>(mesh, spec.metal_group, parameters,
+                                                       settings);
+}
+
+// `[corrosion]`: the corrosion model on the mesh, output every interval.
+void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer& timer) {
+  const MPI_Comm comm = mesh.comm();
+  const auto& spec = *config.corrosion;
+  const std::unique_ptr<physics::CorrosionModel> model = make_corrosion_model(spec, mesh);
   log::info(comm, "[3/5] corroding '{}' in {} ({} OH- balance) for {:.4g} h", spec.metal_group,
             spec.medium, spec.hydroxide, spec.end_time / 3600);
   const auto csv_path = config.output_directory / "timeseries.csv";
@@ -113,7 +120,7 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
            "balance_error\n";
   }
   Progress progress(comm, spec.end_time);
-  physics::CorrosionReport previous = model.report();
+  physics::CorrosionReport previous = model->report();
   auto row = [&](const physics::CorrosionReport& r) {
     // Rates over the last output interval, per current surface area.
     const double dt = r.time - previous.time;
@@ -135,12 +142,12 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
   };
   row(previous);
   physics::CorrosionReport last = previous;
-  for (double t = spec.output_interval; model.transport().time() < spec.end_time * (1 - 1e-12);
+  for (double t = spec.output_interval; model->time() < spec.end_time * (1 - 1e-12);
        t += spec.output_interval) {
     const double target = std::min(t, spec.end_time);
     {
       const auto scope = timer.time("corrode");
-      model.advance_to(target, [&](const physics::CorrosionReport& r) { last = r; });
+      model->advance_to(target, [&](const physics::CorrosionReport& r) { last = r; });
     }
     row(last);
     progress.update(last.time,
@@ -152,7 +159,7 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
   {
     const auto scope = timer.time("write");
     std::vector<io::PointField> fields;
-    for (const auto& field : model.output_fields())
+    for (const auto& field : model->output_fields())
       fields.push_back(io::point_field(field));
     io::write_xdmf(mesh, config.output_directory, "corrosion", fields, {});
   }

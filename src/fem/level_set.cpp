@@ -84,6 +84,71 @@ double squared_distance_to_triangle(const double* p, const double* t) {
   return at(vb * denominator, vc * denominator);
 }
 
+/// The zero set's triangles of all ranks (same list and order everywhere), @p stride values
+/// each: 9 corner coordinates, then (stride 10) the value of the triangle's cell.
+std::vector<double> gather_triangles(const Field& phi, std::span<const double> cell_values,
+                                     int stride) {
+  std::vector<double> local;
+  for_each_cut(phi, [&](LocalIndex c, const mesh::CellCoordinates& x, const double(&p)[4]) {
+    double t[18];
+    const int n = mesh::zero_set_triangles(x, p, t);
+    for (int k = 0; k < n; ++k) {
+      local.insert(local.end(), t + 9 * k, t + 9 * k + 9);
+      if (stride == 10)
+        local.push_back(cell_values[static_cast<std::size_t>(c)]);
+    }
+  });
+  const MPI_Comm comm = phi.dofmap().mesh().comm();
+  const int ranks = mpi::size(comm);
+  int count = static_cast<int>(local.size());
+  std::vector<int> counts(static_cast<std::size_t>(ranks)),
+      offsets(static_cast<std::size_t>(ranks) + 1, 0);
+  MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
+  for (int r = 0; r < ranks; ++r)
+    offsets[static_cast<std::size_t>(r) + 1] =
+        offsets[static_cast<std::size_t>(r)] + counts[static_cast<std::size_t>(r)];
+  std::vector<double> all(static_cast<std::size_t>(offsets.back()));
+  MPI_Allgatherv(local.data(), count, MPI_DOUBLE, all.data(), counts.data(), offsets.data(),
+                 MPI_DOUBLE, comm);
+  return all;
+}
+
+/// Calls found(node, squared distance, triangle) for every local node of @p dofmap with the
+/// closest of the gathered @p triangles (@p stride values each) when it lies within @p band;
+/// found(node, band², -1) otherwise. Only nodes in the triangles' bounding box grown by the
+/// band can be nearer than the band; the others are not searched.
+template <class Found>
+void closest_triangles(const DofMap& dofmap, const std::vector<double>& triangles, int stride,
+                       double band, const Found& found) {
+  const auto stride_z = static_cast<std::size_t>(stride);
+  const auto count = triangles.size() / stride_z;
+  double lo[3] = {std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
+                  std::numeric_limits<double>::max()};
+  double hi[3] = {-lo[0], -lo[1], -lo[2]};
+  for (std::size_t t = 0; t < count; ++t)
+    for (std::size_t k = 0; k < 9; ++k) {
+      lo[k % 3] = std::min(lo[k % 3], triangles[stride_z * t + k] - band);
+      hi[k % 3] = std::max(hi[k % 3], triangles[stride_z * t + k] + band);
+    }
+  const auto xn = dofmap.node_coordinates();
+  const auto nodes = static_cast<std::size_t>(dofmap.index_map().size_local());
+  for (std::size_t a = 0; a < nodes; ++a) {
+    const double* p = &xn[3 * a];
+    double best = band * band;
+    std::ptrdiff_t closest = -1;
+    if (p[0] >= lo[0] && p[0] <= hi[0] && p[1] >= lo[1] && p[1] <= hi[1] && p[2] >= lo[2] &&
+        p[2] <= hi[2])
+      for (std::size_t t = 0; t < count; ++t) {
+        const double d = squared_distance_to_triangle(p, &triangles[stride_z * t]);
+        if (d < best) {
+          best = d;
+          closest = static_cast<std::ptrdiff_t>(t);
+        }
+      }
+    found(a, best, closest);
+  }
+}
+
 } // namespace
 
 std::vector<double> positive_volumes(const Field& phi) {
@@ -118,54 +183,37 @@ double zero_set_area(const Field& phi) {
 
 std::vector<double> gather_zero_set(const Field& phi) {
   require_p1_scalar(phi, "gather_zero_set");
-  std::vector<double> local;
-  for_each_cut(phi, [&](LocalIndex, const mesh::CellCoordinates& x, const double(&p)[4]) {
-    double t[18];
-    const int n = mesh::zero_set_triangles(x, p, t);
-    local.insert(local.end(), t, t + 9 * n);
-  });
-  const MPI_Comm comm = phi.dofmap().mesh().comm();
-  const int ranks = mpi::size(comm);
-  int count = static_cast<int>(local.size());
-  std::vector<int> counts(static_cast<std::size_t>(ranks)),
-      offsets(static_cast<std::size_t>(ranks) + 1, 0);
-  MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
-  for (int r = 0; r < ranks; ++r)
-    offsets[static_cast<std::size_t>(r) + 1] =
-        offsets[static_cast<std::size_t>(r)] + counts[static_cast<std::size_t>(r)];
-  std::vector<double> all(static_cast<std::size_t>(offsets.back()));
-  MPI_Allgatherv(local.data(), count, MPI_DOUBLE, all.data(), counts.data(), offsets.data(),
-                 MPI_DOUBLE, comm);
-  return all;
+  return gather_triangles(phi, {}, 9);
 }
 
 void redistance(Field& phi, double band) {
   require_p1_scalar(phi, "redistance");
   RESORB_REQUIRE(band > 0, Error, fmt::format("redistance: band {} m must be positive", band));
-  const auto triangles = gather_zero_set(phi);
-  const auto count = triangles.size() / 9;
-  const auto xn = phi.dofmap().node_coordinates();
-  // Only nodes inside the zero set's bounding box grown by the band can be nearer than the
-  // band; the others get ±band without a search.
-  double lo[3] = {std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
-                  std::numeric_limits<double>::max()};
-  double hi[3] = {-lo[0], -lo[1], -lo[2]};
-  for (std::size_t k = 0; k < triangles.size(); ++k) {
-    lo[k % 3] = std::min(lo[k % 3], triangles[k] - band);
-    hi[k % 3] = std::max(hi[k % 3], triangles[k] + band);
-  }
+  const auto triangles = gather_triangles(phi, {}, 9);
   la::LocalWrite values(phi.vec());
-  const auto nodes = static_cast<std::size_t>(phi.dofmap().index_map().size_local());
-  for (std::size_t a = 0; a < nodes; ++a) {
-    const auto i = static_cast<PetscInt>(a);
-    const double* p = &xn[3 * a];
-    double best = band * band;
-    if (p[0] >= lo[0] && p[0] <= hi[0] && p[1] >= lo[1] && p[1] <= hi[1] && p[2] >= lo[2] &&
-        p[2] <= hi[2])
-      for (std::size_t t = 0; t < count; ++t)
-        best = std::min(best, squared_distance_to_triangle(p, &triangles[9 * t]));
-    values[i] = (values[i] > 0 ? 1.0 : -1.0) * std::sqrt(best);
-  }
+  closest_triangles(phi.dofmap(), triangles, 9, band,
+                    [&](std::size_t a, double squared_distance, std::ptrdiff_t) {
+                      const auto i = static_cast<PetscInt>(a);
+                      values[i] = (values[i] > 0 ? 1.0 : -1.0) * std::sqrt(squared_distance);
+                    });
+}
+
+Field extend_from_zero_set(const Field& phi, std::span<const double> cell_values, double band,
+                           double far_value) {
+  require_p1_scalar(phi, "extend_from_zero_set");
+  RESORB_REQUIRE(cell_values.size() == static_cast<std::size_t>(phi.dofmap().mesh().num_cells()),
+                 Error,
+                 fmt::format("extend_from_zero_set: {} cell values for {} cells",
+                             cell_values.size(), phi.dofmap().mesh().num_cells()));
+  const auto triangles = gather_triangles(phi, cell_values, 10);
+  Field out(phi.dofmap(), 1, "extension", phi.unit());
+  la::LocalWrite values(out.vec());
+  closest_triangles(phi.dofmap(), triangles, 10, band,
+                    [&](std::size_t a, double, std::ptrdiff_t t) {
+                      values[static_cast<PetscInt>(a)] =
+                          t < 0 ? far_value : triangles[10 * static_cast<std::size_t>(t) + 9];
+                    });
+  return out;
 }
 
 double shift_to_volume(Field& phi, double target, double bracket, double rtol) {

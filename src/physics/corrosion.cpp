@@ -17,13 +17,8 @@ namespace resorb::physics {
 
 namespace {
 
-// Molar masses, kg/mol.
-constexpr double molar_mass_mg = 24.305e-3;
+// Molar mass of chloride, kg/mol.
 constexpr double molar_mass_cl = 35.453e-3;
-// Gas constant J/(mol·K), body temperature K, 1 atm in Pa.
-constexpr double gas_constant = 8.314462618;
-constexpr double body_temperature = 310.15;
-constexpr double atmosphere = 101325.0;
 
 // Unit conversions of the published parameter table (mm, g, h).
 constexpr double mm2_per_h = 1e-6 / 3600.0; // mm²/h → m²/s
@@ -89,6 +84,11 @@ void CorrosionParameters::validate() const {
   nonnegative(initial_mg, "initial_mg");
   nonnegative(initial_oh, "initial_oh");
   nonnegative(initial_cl, "initial_cl");
+  for (const auto& [group, factor] : region_diffusivity)
+    RESORB_REQUIRE(std::isfinite(factor) && factor >= 0, InputError,
+                   fmt::format("corrosion parameters '{}': region_diffusivity of '{}' = {} must "
+                               "be >= 0",
+                               name, group, factor));
 }
 
 CorrosionParameters barzegari_sbf() {
@@ -178,12 +178,14 @@ MagnesiumCorrosion::MagnesiumCorrosion(const mesh::TetMesh& mesh, std::string_vi
                              metal_group));
 
   // Species (Mg2+, OH-, Cl-, Mg(OH)2) and reactions as data.
-  auto species = [](const char* name, int charge, double initial, double d) {
+  auto species = [&p](const char* name, int charge, double initial, double d) {
     Species s;
     s.name = name;
     s.charge = charge;
     s.initial = initial;
     s.default_diffusivity = d;
+    for (const auto& [group, factor] : p.region_diffusivity)
+      s.diffusivity.emplace_back(group, factor * d);
     return s;
   };
   std::vector<Species> list = {species("Mg2+", 2, p.initial_mg, p.diffusivity_mg),
@@ -336,13 +338,20 @@ CorrosionReport MagnesiumCorrosion::step(double t_limit) {
   return report();
 }
 
-void MagnesiumCorrosion::advance_to(double t_end,
-                                    const std::function<void(const CorrosionReport&)>& on_step) {
-  while (t_end - transport_->time() > 1e-12 * std::max(std::abs(t_end), 1.0)) {
+void CorrosionModel::advance_to(double t_end,
+                                const std::function<void(const CorrosionReport&)>& on_step) {
+  while (t_end - time() > 1e-12 * std::max(std::abs(t_end), 1.0)) {
     const auto r = step(t_end);
     if (on_step)
       on_step(r);
   }
+}
+
+std::vector<double> MagnesiumCorrosion::metal_fraction() const {
+  auto fraction = fem::positive_volumes(phi_);
+  for (LocalIndex c = 0; c < mesh_.num_cells(); ++c)
+    fraction[static_cast<std::size_t>(c)] /= mesh::signed_volume(mesh_.cell_coordinates(c));
+  return fraction;
 }
 
 CorrosionReport MagnesiumCorrosion::report() const {
@@ -354,7 +363,7 @@ CorrosionReport MagnesiumCorrosion::report() const {
   r.metal_volume = metal_volume_;
   r.mass_loss = 1.0 - metal_volume_ / initial_volume_;
   r.dissolved = p.metal_mg * (initial_volume_ - metal_volume_);
-  r.hydrogen_volume = r.dissolved * gas_constant * body_temperature / atmosphere;
+  r.hydrogen_volume = hydrogen_volume_at_body_temperature(r.dissolved);
   r.interface_area = fem::zero_set_area(phi_);
   r.film = transport_->amount(3);
   r.balance_error = std::abs(conserved_sum() - initial_sum_) / (p.metal_mg * initial_volume_);

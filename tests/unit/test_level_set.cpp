@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <vector>
 
 using namespace resorb;
 
@@ -77,6 +78,39 @@ TEST(LevelSet, PlaneVolumeAreaDistanceAndShiftAreExact) {
   EXPECT_NEAR(c, 0.5e-3 - x0, 1e-12);
   EXPECT_NEAR(fem::positive_volume(phi), 0.5e-3 * area, 1e-12 * 0.5e-3 * area);
   EXPECT_THROW((void)fem::shift_to_volume(phi, 2 * area * 1e-3, band), Error);
+}
+
+// Closest-point extension from the zero set x = x0: a constant is carried exactly to every
+// node within the band and the far value beyond it; a value that varies along the plane
+// (the cell's centroid y) arrives within one cell size of the node's own y.
+TEST(LevelSet, ExtensionFromTheZeroSetTakesTheClosestPatch) {
+  const auto mesh = mesh::make_box(MPI_COMM_WORLD, {6, 5, 4}, {0, 0, 0}, {1e-3, 2e-3, 1e-3});
+  const fem::DofMap dofmap(mesh, 1);
+  const double x0 = 0.37e-3, band = 0.3e-3, hy = 2e-3 / 5;
+  const auto phi = level_set(dofmap, [&](const double* x) { return x0 - x[0]; });
+  std::vector<double> constant(static_cast<std::size_t>(mesh.num_cells()), 2.5), along(constant);
+  for (LocalIndex c = 0; c < mesh.num_cells(); ++c) {
+    const auto x = mesh.cell_coordinates(c);
+    along[static_cast<std::size_t>(c)] = 0.25 * (x[0][1] + x[1][1] + x[2][1] + x[3][1]);
+  }
+  const auto a = fem::extend_from_zero_set(phi, constant, band, -7.0);
+  const auto b = fem::extend_from_zero_set(phi, along, band);
+  const la::LocalRead va(a.vec()), vb(b.vec());
+  const auto xn = dofmap.node_coordinates();
+  int inside = 0;
+  for (LocalIndex n = 0; n < dofmap.index_map().size_local(); ++n) {
+    const double* x = &xn[3 * static_cast<std::size_t>(n)];
+    if (std::abs(x[0] - x0) < band) {
+      ++inside;
+      EXPECT_EQ(va[n], 2.5) << "node " << n;
+      EXPECT_LE(std::abs(vb[n] - x[1]), hy) << "node " << n;
+    } else {
+      EXPECT_EQ(va[n], -7.0) << "node " << n;
+      EXPECT_EQ(vb[n], 0.0) << "node " << n;
+    }
+  }
+  EXPECT_GT(mpi::sum(MPI_COMM_WORLD, inside), 0);
+  EXPECT_THROW((void)fem::extend_from_zero_set(phi, std::vector<double>(3, 0.0), band), Error);
 }
 
 TEST(LevelSet, SphereVolumeConvergesAtSecondOrderAndAgreesOnAllRanks) {

@@ -70,6 +70,7 @@ struct Outcome {
 
 Outcome run(MPI_Comm comm, int nx, const physics::CorrosionParameters& p, double t_end) {
   const auto mesh = bar(comm, nx);
+  const double volume0 = side * side * s0;
   auto settings = physics::MagnesiumCorrosion::defaults();
   settings.control.rtol = 1e-3;
   settings.dt_initial = 0.1;
@@ -80,6 +81,15 @@ Outcome run(MPI_Comm comm, int nx, const physics::CorrosionParameters& p, double
     out.series.insert(out.series.end(), {r.time, r.metal_volume, r.ph_mean, r.film});
   });
   out.position = model.report().metal_volume / (side * side);
+  // The per-cell metal fractions add up to the metal volume (what the mechanics will see).
+  const auto fraction = model.metal_fraction();
+  double metal = 0.0;
+  for (LocalIndex c = 0; c < mesh.num_cells(); ++c) {
+    const double f = fraction[static_cast<std::size_t>(c)];
+    EXPECT_TRUE(f >= 0.0 && f <= 1.0 + 1e-12) << f;
+    metal += f * mesh::signed_volume(mesh.cell_coordinates(c));
+  }
+  EXPECT_NEAR(mpi::sum(comm, metal), model.report().metal_volume, 1e-12 * volume0);
   return out;
 }
 
@@ -98,6 +108,23 @@ TEST(Corrosion, StefanDissolutionConvergesAndConserves) {
       << errors[0] << " " << errors[1] << " " << errors[2];
   std::cerr << "errors " << errors[0] << " " << errors[1] << " " << errors[2] << "\n";
   EXPECT_LT(errors[2], 0.03) << errors[0] << " " << errors[1] << " " << errors[2];
+}
+
+// A region factor scales every diffusivity of its cells (the metal group's factor holds in
+// the space the metal vacates): medium and metal 4× as diffusive dissolve the metal twice as
+// deep (the similarity depth grows as √D), and the medium alone somewhere in between.
+TEST(Corrosion, RegionDiffusivityScalesTheDepth) {
+  auto p = stefan_parameters();
+  p.region_diffusivity = {{"1", 4.0}}; // the medium's tag as text
+  const double single = 2.0 * lambda_for(1.0) * std::sqrt(1e-9 * 1000.0);
+  const auto medium_only = run(MPI_COMM_WORLD, 80, p, 1000.0);
+  EXPECT_GT(s0 - medium_only.position, 1.1 * single);
+  EXPECT_LT(s0 - medium_only.position, 1.9 * single);
+  p.region_diffusivity = {{"1", 4.0}, {"metal", 4.0}};
+  const double t_end = 1000.0, depth = 2.0 * lambda_for(1.0) * std::sqrt(4e-9 * t_end);
+  const auto out = run(MPI_COMM_WORLD, 80, p, t_end);
+  EXPECT_NEAR(out.position, s0 - depth, 0.05 * depth);
+  EXPECT_LT(out.balance, 1e-9);
 }
 
 TEST(Corrosion, PublishedNaClChemistryConservesAndTurnsAlkaline) {
@@ -153,6 +180,11 @@ TEST(Corrosion, BadInputIsNamed) {
   p.mg_saturation = 3000.0; // above the metal's own Mg content
   expect([&] { physics::MagnesiumCorrosion m(mesh, "metal", p); }, "mg_saturation");
   expect([&] { physics::MagnesiumCorrosion m(mesh, "implant", stefan_parameters()); }, "implant");
+  p = stefan_parameters();
+  p.region_diffusivity = {{"1", -2.0}};
+  expect([&] { physics::MagnesiumCorrosion m(mesh, "metal", p); }, "region_diffusivity of '1'");
+  p.region_diffusivity = {{"bone", 0.5}}; // no such group
+  expect([&] { physics::MagnesiumCorrosion m(mesh, "metal", p); }, "bone");
   // A metal that fills the whole mesh has no surface in contact with a medium.
   auto data = mesh::box_mesh_data(MPI_COMM_WORLD, {4, 1, 1}, {0, 0, 0}, {L, side, side});
   std::fill(data.cell_tags.begin(), data.cell_tags.end(), 2);

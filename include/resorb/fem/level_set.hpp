@@ -5,6 +5,7 @@
 
 #include "resorb/fem/field.hpp"
 
+#include <span>
 #include <vector>
 
 namespace resorb::fem {
@@ -27,6 +28,15 @@ namespace resorb::fem {
 /// triangles (brute force; a spatial tree, e.g. CGAL's AABB tree, is the next step for
 /// large interfaces). Collective.
 void redistance(Field& phi, double band);
+
+/// Extends values given on the zero set of @p phi to the nodes near it: @p cell_values holds
+/// one value per owned cell (read only where the zero set cuts the cell), and every local
+/// node (owned and ghost) within @p band of the zero set takes the value of the closest
+/// zero-set triangle; nodes farther away take @p far_value. The closest-point extension
+/// keeps a speed constant along normals, so moving φ by it does not distort the distance.
+/// Same result on any number of ranks; cost as redistance(). Collective.
+[[nodiscard]] Field extend_from_zero_set(const Field& phi, std::span<const double> cell_values,
+                                         double band, double far_value = 0.0);
 
 /// Adds the constant c to @p phi such that positive_volume(phi) == @p target (m³), found by
 /// bisection on the monotone function c ↦ V(φ + c) to a relative volume tolerance of

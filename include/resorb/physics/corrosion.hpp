@@ -19,14 +19,19 @@
 /// the second term already counts. Every dissolved Mg releases one H₂.
 ///
 /// Simplification (stated): the interface recedes uniformly at the mean Rankine–Hugoniot
-/// speed of the whole surface; a locally resolved normal speed is the next step.
+/// speed of the whole surface. (Local speeds from the metal nodes' own fluxes do not work:
+/// a node's flux leaves through whichever cut cells its edges cross, not in proportion to
+/// their zero-set areas, so node speeds scatter by 10³ at the mesh scale. A cell-flux
+/// estimate smoothed over the surface is the next step.)
 #include "resorb/fem/field.hpp"
+#include "resorb/physics/corrosion_model.hpp"
 #include "resorb/physics/transport.hpp"
 
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace resorb::physics {
@@ -60,6 +65,10 @@ struct CorrosionParameters {
     stoichiometric
   };
   Hydroxide hydroxide = Hydroxide::published; ///< OH⁻ balance
+  /// Diffusivity factors of cell groups (name or tag as text, factor >= 0) applied to every
+  /// species, e.g. cortical bone slower than soft tissue; groups not listed have factor 1.
+  /// The metal group's factor holds in the space the dissolving metal leaves behind.
+  std::vector<std::pair<std::string, double>> region_diffusivity;
   /// K_sp of Mg(OH)₂, (mol/m³)³: 5.61e-12 mol³/L³ at 25 °C (CRC Handbook) = 5.61e-3.
   double solubility_product = 5.61e-3;
   /// Throws InputError naming the parameter when one is non-physical.
@@ -72,49 +81,30 @@ struct CorrosionParameters {
 /// Barzegari et al. 2021's calibrated set for pure Mg in 0.85 % NaCl.
 [[nodiscard]] CorrosionParameters barzegari_nacl();
 
-/// Figures after a step.
-struct CorrosionReport {
-  double time = 0.0;            ///< s
-  double dt = 0.0;              ///< step, s
-  double metal_volume = 0.0;    ///< m³
-  double mass_loss = 0.0;       ///< fraction of the initial metal mass
-  double dissolved = 0.0;       ///< Mg dissolved since t = 0, mol (= H₂ released, mol)
-  double hydrogen_volume = 0.0; ///< H₂ at 37 °C and 1 atm, m³
-  double interface_area = 0.0;  ///< area of the metal surface, m²
-  double ph_min = 0.0, ph_mean = 0.0, ph_max = 0.0; ///< over wet nodes near the metal
-  double film = 0.0;                                ///< Mg(OH)₂ in the film, mol
-  double balance_error = 0.0; ///< |change of the conserved Mg sum| / initial metal Mg
-  StepReport transport;       ///< the transport step
-};
-
 /// The corrosion model on a mesh whose cell group @p metal_group is the implant.
-class MagnesiumCorrosion {
+class MagnesiumCorrosion final : public CorrosionModel {
 public:
   /// Sets up φ (signed distance to the metal's surface), the species and the reactions.
   /// Collective. @throws InputError for non-physical parameters or an unknown/empty group
   MagnesiumCorrosion(const mesh::TetMesh& mesh, std::string_view metal_group,
                      CorrosionParameters parameters, TransportSettings settings = defaults());
-  ~MagnesiumCorrosion();
-  MagnesiumCorrosion(const MagnesiumCorrosion&) = delete;
-  MagnesiumCorrosion& operator=(const MagnesiumCorrosion&) = delete;
+  ~MagnesiumCorrosion() override;
 
   /// Transport settings for corrosion: backward Euler (exact bookkeeping), adaptive.
   [[nodiscard]] static TransportSettings defaults();
 
-  /// One accepted step ending at most at @p t_limit. Collective.
-  CorrosionReport step(double t_limit);
-  /// Steps until @p t_end, calling @p on_step after each. Collective.
-  void advance_to(double t_end, const std::function<void(const CorrosionReport&)>& on_step = {});
-  /// The figures of the current state. Collective.
-  [[nodiscard]] CorrosionReport report() const;
+  [[nodiscard]] double time() const override { return transport_->time(); }
+  CorrosionReport step(double t_limit) override;
+  [[nodiscard]] CorrosionReport report() const override;
+  /// The level set, pH and every concentration.
+  [[nodiscard]] std::vector<fem::Field> output_fields() const override;
+  /// The cut-cell volume fraction of {φ > 0} in each cell.
+  [[nodiscard]] std::vector<double> metal_fraction() const override;
 
   /// The level set φ (m; > 0 in the metal).
   [[nodiscard]] const fem::Field& level_set() const { return phi_; }
   /// pH = 14 + log₁₀[OH⁻ in mol/L] at every node. Collective.
   [[nodiscard]] fem::Field ph() const;
-  /// What a viewer wants to see: the level set, pH and every concentration, as fields.
-  /// Collective.
-  [[nodiscard]] std::vector<fem::Field> output_fields() const;
   /// The transport problem (species Mg2+, OH-, Cl-, Mg(OH)2 in this order).
   [[nodiscard]] ReactionDiffusion& transport() { return *transport_; }
   /// The parameters.

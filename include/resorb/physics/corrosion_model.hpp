@@ -1,0 +1,67 @@
+#pragma once
+/// @file
+/// What every corrosion model offers: stepping in time, the same derived figures, fields for
+/// a viewer and the metal left in each cell (for coupling to the mechanics). The config's
+/// `[corrosion] model` picks one; callers only see this interface.
+#include "resorb/fem/field.hpp"
+#include "resorb/physics/transport.hpp"
+
+#include <functional>
+#include <vector>
+
+namespace resorb::physics {
+
+/// Molar mass of magnesium, kg/mol.
+inline constexpr double molar_mass_mg = 24.305e-3;
+
+/// Volume (m³) of @p moles of ideal gas at body temperature (37 °C) and 1 atm: the H₂ that
+/// @p moles of dissolved Mg release (Mg + 2 H₂O → Mg(OH)₂ + H₂, one H₂ per Mg).
+[[nodiscard]] constexpr double hydrogen_volume_at_body_temperature(double moles) {
+  constexpr double gas_constant = 8.314462618; // J/(mol·K)
+  constexpr double body_temperature = 310.15;  // K
+  constexpr double atmosphere = 101325.0;      // Pa
+  return moles * gas_constant * body_temperature / atmosphere;
+}
+
+/// Figures of a corrosion model's current state, the same for every model.
+struct CorrosionReport {
+  double time = 0.0;            ///< s
+  double dt = 0.0;              ///< last step, s
+  double metal_volume = 0.0;    ///< m³
+  double mass_loss = 0.0;       ///< fraction of the initial metal mass
+  double dissolved = 0.0;       ///< Mg dissolved since t = 0, mol (= H₂ released, mol)
+  double hydrogen_volume = 0.0; ///< H₂ at 37 °C and 1 atm, m³
+  double interface_area = 0.0;  ///< area of the metal surface exposed to the medium, m²
+  double ph_min = 0.0, ph_mean = 0.0, ph_max = 0.0; ///< over wet nodes near the metal
+  double film = 0.0;                                ///< Mg(OH)₂ in the film, mol
+  double balance_error = 0.0; ///< |change of the model's conserved Mg sum| / initial metal Mg
+  StepReport transport;       ///< the last transport step (models without one: dt only)
+};
+
+/// A corrosion model on a distributed mesh: a metal cell group dissolving into a medium.
+class CorrosionModel {
+public:
+  virtual ~CorrosionModel() = default;
+  CorrosionModel() = default;
+  CorrosionModel(const CorrosionModel&) = delete;
+  CorrosionModel& operator=(const CorrosionModel&) = delete;
+
+  /// Current time, s.
+  [[nodiscard]] virtual double time() const = 0;
+  /// One accepted step ending at most at @p t_limit. Collective.
+  /// @throws SolverError when the model cannot continue (the state stays the last accepted)
+  virtual CorrosionReport step(double t_limit) = 0;
+  /// The figures of the current state. Collective.
+  [[nodiscard]] virtual CorrosionReport report() const = 0;
+  /// What a viewer wants to see (level set or damage, pH, concentrations), as fields. The
+  /// fields are copies. Collective.
+  [[nodiscard]] virtual std::vector<fem::Field> output_fields() const = 0;
+  /// Fraction of each owned cell's volume that is still metal, in [0, 1]: 0 for cells that
+  /// were never metal. The mechanics scales the implant's stiffness with it.
+  [[nodiscard]] virtual std::vector<double> metal_fraction() const = 0;
+
+  /// Steps until time() == @p t_end, calling @p on_step after each accepted step. Collective.
+  void advance_to(double t_end, const std::function<void(const CorrosionReport&)>& on_step = {});
+};
+
+} // namespace resorb::physics
