@@ -33,6 +33,10 @@ constexpr double breakdown_rate(double k2) {
   const double g_per_mol = molar_mass_cl * 1e3;
   return k2 * (g_per_mol * 1e-9) * (g_per_mol * 1e-9) * per_h;
 }
+/// pH = 14 + log₁₀[OH⁻ in mol/L] of OH⁻ at @p oh mol/m³.
+double ph_of(double oh) {
+  return 14.0 + std::log10(std::max(oh, 1e-30) * 1e-3);
+}
 /// OH⁻ (mol/m³) at pH @p ph.
 double hydroxide_at(double ph) {
   return std::pow(10.0, ph - 14.0) * 1e3;
@@ -84,11 +88,53 @@ void CorrosionParameters::validate() const {
   nonnegative(initial_mg, "initial_mg");
   nonnegative(initial_oh, "initial_oh");
   nonnegative(initial_cl, "initial_cl");
+  if (buffer)
+    buffer->validate(name);
   for (const auto& [group, factor] : region_diffusivity)
     RESORB_REQUIRE(std::isfinite(factor) && factor >= 0, InputError,
                    fmt::format("corrosion parameters '{}': region_diffusivity of '{}' = {} must "
                                "be >= 0",
                                name, group, factor));
+}
+
+void BicarbonateBuffer::validate(const std::string& name) const {
+  auto positive = [&](double v, const char* key) {
+    RESORB_REQUIRE(
+        std::isfinite(v) && v > 0, InputError,
+        fmt::format("corrosion parameters '{}': buffer {} = {} must be > 0", name, key, v));
+  };
+  positive(co2, "co2");
+  positive(hco3, "hco3");
+  positive(hydration_rate, "hydration_rate");
+  positive(diffusivity_co2, "diffusivity_co2");
+  positive(diffusivity_hco3, "diffusivity_hco3");
+  RESORB_REQUIRE(
+      std::isfinite(pka) && pka > 0 && pka < 14, InputError,
+      fmt::format("corrosion parameters '{}': buffer pka = {} must lie in (0, 14)", name, pka));
+  RESORB_REQUIRE(std::isfinite(perfusion_rate) && perfusion_rate >= 0, InputError,
+                 fmt::format("corrosion parameters '{}': buffer perfusion_rate = {} must be >= 0",
+                             name, perfusion_rate));
+}
+
+BicarbonateBuffer in_vivo_buffer() {
+  BicarbonateBuffer b;
+  // Arterial blood: HCO₃⁻ 24 mM; dissolved CO₂ = 0.0307 mM/mmHg × pCO₂ 40 mmHg = 1.2 mM;
+  // pKa 6.1 at 37 °C (Henderson–Hasselbalch; Guyton & Hall, Textbook of Medical Physiology,
+  // ch. 31). pH = 6.1 + log₁₀(24 / 1.2) = 7.4.
+  b.hco3 = 24.0;
+  b.co2 = 1.2;
+  b.pka = 6.1;
+  // CO₂ + OH⁻ → HCO₃⁻: 8.5e3 L/(mol·s) at 25 °C (Pinsent, Pearson & Roughton, Trans.
+  // Faraday Soc. 52:1512, 1956) = 8.5 m³/(mol·s).
+  b.hydration_rate = 8.5;
+  // Perfusion: bone blood flow ~0.05–0.2 mL/(min·g) (Tomlinson & Silva, Bone Joint Res.
+  // 2:102, 2013) exchanges the tissue's fluid at ~1e-3 1/s.
+  b.perfusion_rate = 1e-3;
+  // Diffusivities in water at 37 °C: CO₂ 2.6e-9 m²/s, HCO₃⁻ 1.5e-9 m²/s (CRC Handbook,
+  // 25 °C values 1.9e-9 and 1.185e-9 scaled by Stokes–Einstein, T/η).
+  b.diffusivity_co2 = 2.6e-9;
+  b.diffusivity_hco3 = 1.5e-9;
+  return b;
 }
 
 CorrosionParameters barzegari_sbf() {
@@ -188,6 +234,7 @@ MagnesiumCorrosion::MagnesiumCorrosion(const mesh::TetMesh& mesh, std::string_vi
       s.diffusivity.emplace_back(group, factor * d);
     return s;
   };
+  std::vector<Reaction> reactions;
   std::vector<Species> list = {species("Mg2+", 2, p.initial_mg, p.diffusivity_mg),
                                species("OH-", -1, p.initial_oh, p.diffusivity_oh),
                                species("Cl-", -1, p.initial_cl, p.diffusivity_cl),
@@ -228,8 +275,37 @@ MagnesiumCorrosion::MagnesiumCorrosion(const mesh::TetMesh& mesh, std::string_vi
                      {{"Mg(OH)2", 1.0}, {"Cl-", 2.0}},
                      {{"Mg(OH)2", -1.0}, {"Mg2+", 1.0}, {"OH-", 2.0}},
                      {}};
-  transport_ = std::make_unique<ReactionDiffusion>(
-      mesh, std::move(list), std::vector<Reaction>{formation, breakdown}, std::move(settings));
+  reactions = {formation, breakdown};
+  if (p.buffer) {
+    // CO₂ + OH⁻ ⇌ HCO₃⁻ (forward k, backward k / K), and perfusion: supply k_p C_blood
+    // and wash-out k_p C of CO₂ and HCO₃⁻ (mass-action data, weighted by the wet fraction).
+    const auto& b = *p.buffer;
+    const double equilibrium = std::pow(10.0, 14.0 - b.pka) * 1e-3; // m³/mol
+    list.push_back(species("CO2", 0, b.co2, b.diffusivity_co2));
+    list.push_back(species("HCO3-", -1, b.hco3, b.diffusivity_hco3));
+    reactions.push_back({"CO2 hydration",
+                         b.hydration_rate,
+                         {{"CO2", 1.0}, {"OH-", 1.0}},
+                         {{"CO2", -1.0}, {"OH-", -1.0}, {"HCO3-", 1.0}},
+                         {}});
+    reactions.push_back({"HCO3- dehydration",
+                         b.hydration_rate / equilibrium,
+                         {{"HCO3-", 1.0}},
+                         {{"HCO3-", -1.0}, {"CO2", 1.0}, {"OH-", 1.0}},
+                         {}});
+    if (b.perfusion_rate > 0)
+      for (const auto& [name, blood] : {std::pair{"CO2", b.co2}, std::pair{"HCO3-", b.hco3}}) {
+        reactions.push_back(
+            {fmt::format("{} supply", name), b.perfusion_rate * blood, {}, {{name, 1.0}}, {}});
+        reactions.push_back({fmt::format("{} wash-out", name),
+                             b.perfusion_rate,
+                             {{name, 1.0}},
+                             {{name, -1.0}},
+                             {}});
+      }
+  }
+  transport_ = std::make_unique<ReactionDiffusion>(mesh, std::move(list), std::move(reactions),
+                                                   std::move(settings));
   // Inside the metal: Mg²⁺ at saturation (its nodes are constrained), the other species at
   // their medium values (they cannot move there: the metal's diffusivity is zero).
   update_coefficients();
@@ -244,6 +320,7 @@ void MagnesiumCorrosion::update_coefficients() {
   const auto& p = parameters_;
   const auto metal = fem::positive_volumes(phi_);
   const double ds = p.film_beta / (p.film_capacity * (1.0 - p.film_porosity));
+  const auto ns = static_cast<std::size_t>(transport_->num_species());
   const auto base = transport_->base_diffusivity();
   auto d = transport_->diffusivity();
   auto wet = transport_->reaction_fraction();
@@ -255,7 +332,7 @@ void MagnesiumCorrosion::update_coefficients() {
     const double fraction = std::clamp(1.0 - metal[cell] / volume, 0.0, 1.0);
     double film = 0.0;
     for (LocalIndex node : dofmap_.cell_nodes(c))
-      film += 0.25 * u[4 * node + 3];
+      film += 0.25 * u[ns * node + 3];
     const double s = std::clamp(ds * film, 0.0, 1.0);
     const double hindrance = (1.0 - s) + s * p.film_porosity / p.film_tortuosity;
     // A cut cell joins the metal's nodes (held at [Mg]_sat) to its wet nodes across only
@@ -264,8 +341,8 @@ void MagnesiumCorrosion::update_coefficients() {
     // do not conduct. f is floored at 0.05 so that a sliver cell stays bounded.
     const double scale =
         fraction <= 0.0 ? 0.0 : (fraction >= 1.0 ? 1.0 : 1.0 / std::max(fraction, 0.05));
-    for (std::size_t i = 0; i < 4; ++i)
-      d[4 * cell + i] = scale * hindrance * base[4 * cell + i];
+    for (std::size_t i = 0; i < ns; ++i)
+      d[ns * cell + i] = scale * hindrance * base[ns * cell + i];
     wet[cell] = fraction;
   });
 }
@@ -281,7 +358,8 @@ bool MagnesiumCorrosion::update_metal_nodes() {
   int changed = 0;
   wetted_.resize(static_cast<std::size_t>(dofmap_.index_map().size_local()), 0);
   for (LocalIndex a = 0; a < dofmap_.index_map().size_local(); ++a) {
-    const auto dof = 4 * static_cast<std::size_t>(a);
+    const auto dof =
+        static_cast<std::size_t>(transport_->num_species()) * static_cast<std::size_t>(a);
     auto& wet = wetted_[static_cast<std::size_t>(a)];
     const bool metal = !wet && phi[a] >= -tolerance;
     if (!metal && constraints.constrained(dof)) {
@@ -323,9 +401,10 @@ CorrosionReport MagnesiumCorrosion::step(double t_limit) {
     // 2 N ρ / (ρ − [Mg]_sat), released at the node during the next step.
     const auto flux = transport_->constraint_flux();
     const auto owned = static_cast<std::size_t>(dofmap_.index_map().num_owned());
-    std::vector<double> source(4 * owned, 0.0);
+    const auto ns = static_cast<std::size_t>(transport_->num_species());
+    std::vector<double> source(ns * owned, 0.0);
     for (std::size_t a = 0; a < owned; ++a)
-      source[4 * a + 1] = 2.0 * flux[4 * a] * p.metal_mg / (p.metal_mg - p.mg_saturation);
+      source[ns * a + 1] = 2.0 * flux[ns * a] * p.metal_mg / (p.metal_mg - p.mg_saturation);
     transport_->set_source(source);
   }
   // Uncovered nodes change the problem between steps; the time-error estimate (which
@@ -371,9 +450,10 @@ CorrosionReport MagnesiumCorrosion::report() const {
   double lo = std::numeric_limits<double>::max(), hi = -lo, sum = 0.0, count = 0.0;
   {
     const la::LocalRead phi(phi_.vec()), u(transport_->concentrations().vec());
+    const auto ns = static_cast<std::size_t>(transport_->num_species());
     for (LocalIndex a = 0; a < dofmap_.index_map().num_owned(); ++a)
       if (phi[a] < 0 && -phi[a] <= ph_distance_) {
-        const double ph = 14.0 + std::log10(std::max(u[4 * a + 1], 1e-30) * 1e-3);
+        const double ph = ph_of(u[ns * static_cast<std::size_t>(a) + 1]);
         lo = std::min(lo, ph);
         hi = std::max(hi, ph);
         sum += ph;
@@ -401,9 +481,10 @@ std::vector<fem::Field> MagnesiumCorrosion::output_fields() const {
 fem::Field MagnesiumCorrosion::ph() const {
   fem::Field out(dofmap_, 1, "pH", "1");
   const la::LocalRead u(transport_->concentrations().vec());
+  const auto ns = static_cast<std::size_t>(transport_->num_species());
   la::LocalWrite v(out.vec());
   for (LocalIndex a = 0; a < dofmap_.index_map().size_local(); ++a)
-    v[a] = 14.0 + std::log10(std::max(u[4 * a + 1], 1e-30) * 1e-3);
+    v[a] = ph_of(u[ns * static_cast<std::size_t>(a) + 1]);
   return out;
 }
 

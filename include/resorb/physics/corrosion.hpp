@@ -29,12 +29,33 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace resorb::physics {
+
+/// The CO₂/HCO₃⁻ buffer of body fluids (in vivo): CO₂ + OH⁻ ⇌ HCO₃⁻ with equilibrium
+/// [HCO₃⁻] / ([CO₂][OH⁻]) = 10^(14 − pKa) L/mol (the model's pH = 14 + log₁₀[OH⁻]), and
+/// perfusion that relaxes CO₂ and HCO₃⁻ towards their blood values at a rate k_p. It holds
+/// the pH near 14 + log₁₀(hco3 / (co2 · 10^(14 − pKa)) mol/L) = 7.4 until the OH⁻ source
+/// outruns the CO₂ supply. Defaults and sources in corrosion.cpp (in_vivo_buffer()).
+struct BicarbonateBuffer {
+  double co2 = 0.0;              ///< dissolved CO₂ of blood, mol/m³
+  double hco3 = 0.0;             ///< HCO₃⁻ of blood, mol/m³
+  double pka = 6.1;              ///< pKa of CO₂(aq)/HCO₃⁻ at 37 °C
+  double hydration_rate = 0.0;   ///< k of CO₂ + OH⁻ → HCO₃⁻, m³/(mol·s)
+  double perfusion_rate = 0.0;   ///< k_p, 1/s (0: a closed system, e.g. a vial of SBF)
+  double diffusivity_co2 = 0.0;  ///< m²/s in the medium
+  double diffusivity_hco3 = 0.0; ///< m²/s in the medium
+  /// Throws InputError naming the parameter when one is non-physical.
+  void validate(const std::string& name) const;
+};
+
+/// Body-fluid values of the buffer (blood gas and physiology sources in corrosion.cpp).
+[[nodiscard]] BicarbonateBuffer in_vivo_buffer();
 
 /// Parameters of the model, SI units (concentrations mol/m³, diffusivities m²/s).
 struct CorrosionParameters {
@@ -69,6 +90,8 @@ struct CorrosionParameters {
   /// species, e.g. cortical bone slower than soft tissue; groups not listed have factor 1.
   /// The metal group's factor holds in the space the dissolving metal leaves behind.
   std::vector<std::pair<std::string, double>> region_diffusivity;
+  /// The bicarbonate buffer (adds species CO2 and HCO3-), or none.
+  std::optional<BicarbonateBuffer> buffer;
   /// K_sp of Mg(OH)₂, (mol/m³)³: 5.61e-12 mol³/L³ at 25 °C (CRC Handbook) = 5.61e-3.
   double solubility_product = 5.61e-3;
   /// Throws InputError naming the parameter when one is non-physical.
@@ -105,7 +128,8 @@ public:
   [[nodiscard]] const fem::Field& level_set() const { return phi_; }
   /// pH = 14 + log₁₀[OH⁻ in mol/L] at every node. Collective.
   [[nodiscard]] fem::Field ph() const;
-  /// The transport problem (species Mg2+, OH-, Cl-, Mg(OH)2 in this order).
+  /// The transport problem (species Mg2+, OH-, Cl-, Mg(OH)2 in this order, then CO2 and
+  /// HCO3- with the buffer).
   [[nodiscard]] ReactionDiffusion& transport() { return *transport_; }
   /// The parameters.
   [[nodiscard]] const CorrosionParameters& parameters() const { return parameters_; }
