@@ -162,6 +162,10 @@ CorrosionParameters barzegari_nacl() {
 }
 
 TransportSettings MagnesiumCorrosion::defaults() {
+  return corrosion_transport_settings();
+}
+
+TransportSettings corrosion_transport_settings() {
   TransportSettings s;
   s.scheme = solvers::TimeScheme::backward_euler;
   s.dt_initial = 1.0;
@@ -256,15 +260,12 @@ MagnesiumCorrosion::MagnesiumCorrosion(const mesh::TetMesh& mesh, std::string_vi
                          gradient[3] = -ds;
                          return free;
                        }
-                       const double mg = u[0], oh = u[1];
-                       if (mg <= 0.0 || oh <= 0.0)
+                       double d_mg = 0.0, d_oh = 0.0;
+                       const double drive = hydroxide_supersaturation(u[0], u[1], ksp, d_mg, d_oh);
+                       if (drive <= 0.0)
                          return 0.0;
-                       const double q = ksp / (mg * oh * oh);
-                       if (q >= 1.0)
-                         return 0.0;
-                       const double drive = 1.0 - q;
-                       gradient[0] = free * q / mg;
-                       gradient[1] = free * 2.0 * q / oh;
+                       gradient[0] = free * d_mg;
+                       gradient[1] = free * d_oh;
                        gradient[3] = -ds * drive;
                        return free * drive;
                      }};

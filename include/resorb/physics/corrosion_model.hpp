@@ -23,6 +23,21 @@ inline constexpr double molar_mass_mg = 24.305e-3;
   return moles * gas_constant * body_temperature / atmosphere;
 }
 
+/// Supersaturation drive 1 − K_sp / ([Mg²⁺][OH⁻]²) of Mg(OH)₂ precipitation (0 where not
+/// supersaturated or a concentration is not positive), with its derivatives by [Mg²⁺] and
+/// [OH⁻] written to @p d_mg and @p d_oh (left alone when the drive is 0). mol/m³ throughout.
+inline double hydroxide_supersaturation(double mg, double oh, double solubility_product,
+                                        double& d_mg, double& d_oh) {
+  if (mg <= 0.0 || oh <= 0.0)
+    return 0.0;
+  const double q = solubility_product / (mg * oh * oh);
+  if (q >= 1.0)
+    return 0.0;
+  d_mg = q / mg;
+  d_oh = 2.0 * q / oh;
+  return 1.0 - q;
+}
+
 /// Figures of a corrosion model's current state, the same for every model.
 struct CorrosionReport {
   double time = 0.0;            ///< s
@@ -37,6 +52,10 @@ struct CorrosionReport {
   double balance_error = 0.0; ///< |change of the model's conserved Mg sum| / initial metal Mg
   StepReport transport;       ///< the last transport step (models without one: dt only)
 };
+
+/// Transport settings shared by the corrosion models: backward Euler (exact bookkeeping),
+/// adaptive steps on the RMS error norm (rtol 2e-3), first step 1 s, at most 1 h.
+[[nodiscard]] TransportSettings corrosion_transport_settings();
 
 /// A corrosion model on a distributed mesh: a metal cell group dissolving into a medium.
 class CorrosionModel {
