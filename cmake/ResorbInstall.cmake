@@ -8,6 +8,7 @@ install(TARGETS resorb EXPORT resorbTargets
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS resorb_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/resorb DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/data/ DESTINATION ${CMAKE_INSTALL_DATADIR}/resorb/data)
 # The warnings interface target is linked privately; export it so the target set is closed.
 install(TARGETS resorb_warnings EXPORT resorbTargets)
 install(EXPORT resorbTargets NAMESPACE resorb:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/resorb)

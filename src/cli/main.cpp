@@ -12,12 +12,14 @@
 #include <resorb/core/progress.hpp>
 #include <resorb/core/units.hpp>
 #include <resorb/io/config.hpp>
+#include <resorb/io/corrosion_data.hpp>
 #include <resorb/io/gmsh.hpp>
 #include <resorb/io/summary.hpp>
 #include <resorb/io/xdmf.hpp>
 #include <resorb/mesh/quality.hpp>
 #include <resorb/physics/corrosion.hpp>
 #include <resorb/physics/elasticity.hpp>
+#include <resorb/physics/surface_damage.hpp>
 
 #include <CLI/CLI.hpp>
 #include <petscsys.h>
@@ -90,15 +92,31 @@ void solve_config(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseT
 // The model `[corrosion] model` names, with the config's medium and step control.
 std::unique_ptr<physics::CorrosionModel> make_corrosion_model(const io::CorrosionSpec& spec,
                                                               const mesh::TetMesh& mesh) {
-  auto parameters = spec.medium == "nacl" ? physics::barzegari_nacl() : physics::barzegari_sbf();
-  parameters.hydroxide = spec.hydroxide == "stoichiometric"
-                             ? physics::CorrosionParameters::Hydroxide::stoichiometric
-                             : physics::CorrosionParameters::Hydroxide::published;
   auto settings = physics::MagnesiumCorrosion::defaults();
   settings.dt_initial = std::min(spec.dt_initial, spec.dt_max);
   settings.dt_min = std::min(settings.dt_min, settings.dt_initial);
   settings.dt_max = spec.dt_max;
   settings.control.rtol = spec.rtol;
+  if (spec.model == "surface_damage") {
+    physics::SurfaceDamageParameters p;
+    p.name = "surface damage";
+    p.recession_speed = spec.rate;
+    if (spec.pitting_shape > 0)
+      p.weibull_shape = spec.pitting_shape;
+    p.seed = spec.seed;
+    auto damage_settings = physics::SurfaceDamageCorrosion::defaults();
+    damage_settings.dt_initial = settings.dt_initial;
+    damage_settings.dt_min = settings.dt_min;
+    damage_settings.dt_max = settings.dt_max;
+    damage_settings.control.rtol = settings.control.rtol;
+    return std::make_unique<physics::SurfaceDamageCorrosion>(mesh, spec.metal_group, p,
+                                                             spec.exposed, damage_settings);
+  }
+  auto parameters = io::corrosion_parameters(io::read_alloy(spec.alloy), spec.medium);
+  if (!spec.hydroxide.empty())
+    parameters.hydroxide = spec.hydroxide == "stoichiometric"
+                               ? physics::CorrosionParameters::Hydroxide::stoichiometric
+                               : physics::CorrosionParameters::Hydroxide::published;
   return std::make_unique<physics::MagnesiumCorrosion>(mesh, spec.metal_group, parameters,
                                                        settings);
 }
@@ -108,8 +126,12 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
   const MPI_Comm comm = mesh.comm();
   const auto& spec = *config.corrosion;
   const std::unique_ptr<physics::CorrosionModel> model = make_corrosion_model(spec, mesh);
-  log::info(comm, "[3/5] corroding '{}' in {} ({} OH- balance) for {:.4g} h", spec.metal_group,
-            spec.medium, spec.hydroxide, spec.end_time / 3600);
+  if (spec.model == "surface_damage")
+    log::info(comm, "[3/5] corroding '{}' by surface damage at {:.4g} mm/year for {:.4g} h",
+              spec.metal_group, spec.rate * 1e3 * 365.25 * 86400, spec.end_time / 3600);
+  else
+    log::info(comm, "[3/5] corroding '{}' ({}) in {} for {:.4g} h", spec.metal_group, spec.alloy,
+              spec.medium, spec.end_time / 3600);
   const auto csv_path = config.output_directory / "timeseries.csv";
   std::ofstream csv;
   if (mpi::rank(comm) == 0) {
@@ -165,7 +187,11 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
   }
   log::info(comm, "[5/5] post-processing");
   Record figures;
-  figures.set("medium", spec.medium.c_str());
+  figures.set("model", spec.model.c_str());
+  if (spec.model == "reaction_diffusion") {
+    figures.set("alloy", spec.alloy.c_str());
+    figures.set("medium", spec.medium.c_str());
+  }
   figures.set("end_time_h", last.time / 3600);
   figures.set("metal_volume_m3", last.metal_volume);
   figures.set("mass_loss_fraction", last.mass_loss);

@@ -2,6 +2,9 @@
 
 #include "resorb/core/error.hpp"
 #include "resorb/core/units.hpp"
+#include "resorb/io/corrosion_data.hpp"
+
+#include "io/toml_reader.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -12,93 +15,9 @@
 
 namespace resorb::io {
 
-namespace {
-
-class Reader {
-public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-
-  [[noreturn]] void fail(const std::string& key, const std::string& message) const {
-    throw InputError(fmt::format("{}: key '{}': {}", file_, key, message));
-  }
-
-  void only_keys(const toml::table& table, const std::string& prefix,
-                 const std::set<std::string>& allowed) const {
-    for (const auto& [key, value] : table) {
-      const std::string k(key.str());
-      if (!allowed.count(k)) {
-        std::string list;
-        for (const auto& a : allowed)
-          list += (list.empty() ? "" : ", ") + a;
-        fail(prefix.empty() ? k : prefix + "." + k,
-             fmt::format("unknown key (allowed here: {})", list));
-      }
-    }
-  }
-
-  const toml::table& table(const toml::node* node, const std::string& key) const {
-    if (node == nullptr || !node->is_table())
-      fail(key, "must be a table");
-    return *node->as_table();
-  }
-
-  double quantity(const toml::node& node, const Dimension& dim, const std::string& key) const {
-    if (const auto* s = node.as_string())
-      return parse_quantity(s->get(), dim, fmt::format("{}: key '{}'", file_, key));
-    if (dim == resorb::dim::dimensionless && (node.is_floating_point() || node.is_integer()))
-      return node.value<double>().value();
-    if (node.is_floating_point() || node.is_integer())
-      fail(key,
-           fmt::format("'{}' has no unit: write it as a string with a unit of {}, e.g. "
-                       "\"{} {}\"",
-                       node.value<double>().value(), dim.to_string(), node.value<double>().value(),
-                       dim == resorb::dim::pressure ? "GPa"
-                       : dim == resorb::dim::force  ? "N"
-                       : dim == resorb::dim::length ? "mm"
-                                                    : "<unit>"));
-    fail(key, "must be a number with a unit, as a string");
-  }
-
-  std::array<double, 3> vector(const toml::node& node, const Dimension& dim,
-                               const std::string& key) const {
-    const auto* array = node.as_array();
-    if (array == nullptr || array->size() != 3)
-      fail(key, "must be an array of 3 quantities [x, y, z]");
-    std::array<double, 3> v{};
-    for (std::size_t i = 0; i < 3; ++i)
-      v[i] = quantity(*array->get(i), dim, fmt::format("{}[{}]", key, i));
-    return v;
-  }
-
-  /// Reads the length keys of a generator table (all optional) and rejects any other key.
-  void lengths(const toml::table& table, const std::string& key,
-               const std::vector<std::pair<const char*, double*>>& fields) const {
-    std::set<std::string> allowed;
-    for (const auto& [name, ptr] : fields) {
-      allowed.insert(name);
-      if (const auto* v = table.get(name))
-        *ptr = quantity(*v, dim::length, fmt::format("{}.{}", key, name));
-    }
-    only_keys(table, key, allowed);
-  }
-
-  const std::string& file() const { return file_; }
-
-private:
-  std::string file_;
-};
-
-} // namespace
-
 RunConfig read_run_config(const std::filesystem::path& path) {
   const Reader r(path.string());
-  toml::table root;
-  try {
-    root = toml::parse_file(path.string());
-  } catch (const toml::parse_error& e) {
-    throw InputError(fmt::format("{}:{}:{}: {}", path.string(), e.source().begin.line,
-                                 e.source().begin.column, e.description()));
-  }
+  const toml::table root = parse_toml_file(path);
   RunConfig c;
   c.file = path;
   r.only_keys(
@@ -161,8 +80,8 @@ RunConfig read_run_config(const std::filesystem::path& path) {
   if (const auto* corrosion = root.get("corrosion")) {
     const auto& t = r.table(corrosion, "corrosion");
     r.only_keys(t, "corrosion",
-                {"model", "metal", "medium", "hydroxide", "end_time", "output_interval",
-                 "dt_initial", "dt_max", "rtol"});
+                {"model", "metal", "alloy", "medium", "hydroxide", "end_time", "output_interval",
+                 "dt_initial", "dt_max", "rtol", "rate", "pitting_shape", "seed", "exposed"});
     CorrosionSpec spec;
     auto choice = [&](const char* key, std::string& value,
                       std::initializer_list<const char*> options) {
@@ -179,9 +98,60 @@ RunConfig read_run_config(const std::filesystem::path& path) {
         value = *text;
       }
     };
-    choice("model", spec.model, {"reaction_diffusion"});
-    choice("medium", spec.medium, {"sbf", "nacl"});
+    choice("model", spec.model, {"reaction_diffusion", "surface_damage"});
     choice("hydroxide", spec.hydroxide, {"published", "stoichiometric"});
+    auto name = [&](const char* key, std::string& value) {
+      if (const auto* v = t.get(key)) {
+        if (!v->is_string())
+          r.fail(fmt::format("corrosion.{}", key), "must be a name or a file path (a string)");
+        value = v->as_string()->get();
+      }
+    };
+    name("alloy", spec.alloy);
+    name("medium", spec.medium);
+    const bool damage = spec.model == "surface_damage";
+    for (const char* key : {"rate", "pitting_shape", "seed", "exposed"})
+      if (!damage && t.get(key))
+        r.fail(fmt::format("corrosion.{}", key), "belongs to model = \"surface_damage\"");
+    for (const char* key : {"alloy", "medium", "hydroxide"})
+      if (damage && t.get(key))
+        r.fail(fmt::format("corrosion.{}", key), "belongs to model = \"reaction_diffusion\"");
+    if (damage) {
+      if (!t.get("rate"))
+        r.fail("corrosion.rate", "missing: the surface's recession speed (e.g. \"0.5 mm/year\")");
+      spec.rate = r.quantity(*t.get("rate"), dim::speed, "corrosion.rate");
+      if (!(spec.rate >= 0))
+        r.fail("corrosion.rate", "must be >= 0");
+      if (const auto* v = t.get("pitting_shape")) {
+        spec.pitting_shape = r.quantity(*v, dim::dimensionless, "corrosion.pitting_shape");
+        if (!(spec.pitting_shape > 0))
+          r.fail("corrosion.pitting_shape", "must be > 0 (the Weibull shape; omit for uniform)");
+      }
+      if (const auto* v = t.get("seed")) {
+        const auto seed = v->value<std::int64_t>();
+        if (!v->is_integer() || !seed || *seed < 0)
+          r.fail("corrosion.seed", "must be a non-negative integer");
+        spec.seed = static_cast<std::uint64_t>(*seed);
+      }
+      if (const auto* v = t.get("exposed")) {
+        const auto* list = v->as_array();
+        if (list == nullptr)
+          r.fail("corrosion.exposed", "must be an array of facet group names");
+        for (const auto& item : *list) {
+          if (!item.is_string())
+            r.fail("corrosion.exposed", "must be an array of facet group names");
+          spec.exposed.push_back(item.as_string()->get());
+        }
+      }
+    } else {
+      // The alloy and medium files are read now, so that their errors stop the run before
+      // anything is written, named with this file's keys.
+      try {
+        (void)corrosion_parameters(read_alloy(spec.alloy), spec.medium);
+      } catch (const InputError& e) {
+        r.fail("corrosion.alloy/medium", e.what());
+      }
+    }
     if (const auto* v = t.get("metal")) {
       if (!v->is_string())
         r.fail("corrosion.metal", "must be the name of a volume group");

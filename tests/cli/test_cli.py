@@ -113,11 +113,29 @@ def main():
         check(len(rows) == 5 and rows[0].startswith("time_h,metal_volume_mm3"),
               f"timeseries.csv: {rows[:2]}")
         check((corr_out / "corrosion.xdmf").exists(), "no corrosion.xdmf")
+    # 1c. The surface damage model on the same pin: uniform recession at the given rate.
+    damage_out = work / "damage"
+    damage = CORROSION.replace('medium = "nacl"', 'model = "surface_damage"\nrate = "200 mm/year"')
+    (work / "damage.toml").write_text(damage.format(out=damage_out))
+    rc, text = resorb("run", str(work / "damage.toml"))
+    check(rc == 0, f"surface damage run exit {rc}:\n{text}")
+    if rc == 0:
+        summary = json.loads((damage_out / "summary.json").read_text())
+        check(summary["model"] == "surface_damage", f"summary model {summary.get('model')}")
+        check(0 < summary["mass_loss_fraction"] < 1, "implausible damage mass loss")
     for name, config, needles in [
         ("corrosion_no_unit", CORROSION.replace('end_time = "2 h"', "end_time = 2"),
          ["corrosion.end_time", "no unit"]),
         ("corrosion_medium", CORROSION.replace('medium = "nacl"', 'medium = "seawater"'),
-         ["corrosion.medium", "sbf"]),
+         ["corrosion.alloy/medium", "seawater", "sbf"]),
+        ("corrosion_uncalibrated", CORROSION.replace('medium = "nacl"', 'medium = "in_vivo"'),
+         ["corrosion.alloy/medium", "no calibration", "in_vivo"]),
+        ("corrosion_alloy", CORROSION.replace('medium = "nacl"', 'alloy = "unobtainium"'),
+         ["unobtainium", "pure_mg"]),
+        ("damage_rate", CORROSION.replace('medium = "nacl"', 'model = "surface_damage"'),
+         ["corrosion.rate", "missing"]),
+        ("damage_key", CORROSION.replace('end_time', 'rate = "1 mm/year"\nend_time'),
+         ["corrosion.rate", "surface_damage"]),
         ("corrosion_metal", CORROSION.replace('metal = "pin"', 'metal = "screw"'),
          ["screw", "pin"]),
     ]:

@@ -30,6 +30,10 @@ inline constexpr Dimension pressure{{-1, 1, -2, 0, 0}};
 inline constexpr Dimension force_per_volume{{-2, 1, -2, 0, 0}};
 inline constexpr Dimension concentration{{-3, 0, 0, 1, 0}};
 inline constexpr Dimension temperature{{0, 0, 0, 0, 1}};
+inline constexpr Dimension diffusivity{{2, 0, -1, 0, 0}};
+inline constexpr Dimension rate{{0, 0, -1, 0, 0}};
+inline constexpr Dimension speed{{1, 0, -1, 0, 0}};
+inline constexpr Dimension density{{-3, 1, 0, 0, 0}};
 } // namespace dim
 
 /// Parses "<number> <unit>" (e.g. "17 GPa", "3.2 mm", "-200 N", "12 weeks") into SI.

@@ -9,6 +9,7 @@
 #include "resorb/solvers/linear_solver.hpp"
 
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -34,15 +35,20 @@ struct MaterialSpec {
 
 /// The `[corrosion]` table: run the magnesium corrosion model instead of elasticity.
 struct CorrosionSpec {
-  std::string model = "reaction_diffusion"; ///< `model` (the only one so far)
+  std::string model = "reaction_diffusion"; ///< `model`: "reaction_diffusion" or "surface_damage"
   std::string metal_group = "implant";      ///< `metal`: the volume group that corrodes
-  std::string medium = "sbf";               ///< `medium`: "sbf" or "nacl" (Barzegari 2021)
-  std::string hydroxide = "published";      ///< `hydroxide`: "published" or "stoichiometric"
-  double end_time = 0.0;                    ///< `end_time`, s (required, with a unit)
-  double output_interval = 0.0;             ///< `output_interval`, s (default end_time / 24)
-  double dt_initial = 1.0;                  ///< `dt_initial`, s
-  double dt_max = 3600.0;                   ///< `dt_max`, s
-  double rtol = 2e-3;                       ///< `rtol`: local time-error tolerance
+  std::string alloy = "pure_mg";            ///< `alloy`: data/alloys name or file
+  std::string medium = "sbf";               ///< `medium`: data/media name or file
+  std::string hydroxide; ///< `hydroxide`: "published" or "stoichiometric" (default: the medium's)
+  double end_time = 0.0; ///< `end_time`, s (required, with a unit)
+  double output_interval = 0.0;     ///< `output_interval`, s (default end_time / 24)
+  double dt_initial = 1.0;          ///< `dt_initial`, s
+  double dt_max = 3600.0;           ///< `dt_max`, s
+  double rtol = 2e-3;               ///< `rtol`: local time-error tolerance
+  double rate = 0.0;                ///< `rate` (surface_damage, required): recession speed, m/s
+  double pitting_shape = 0.0;       ///< `pitting_shape` (surface_damage): Weibull γ; 0 = uniform
+  std::uint64_t seed = 0;           ///< `seed` (surface_damage): seed of the pitting factors
+  std::vector<std::string> exposed; ///< `exposed` (surface_damage): facet groups in the medium
 };
 
 /// A parsed and validated run configuration.

@@ -1,0 +1,86 @@
+#include "resorb/physics/calibration.hpp"
+
+#include "resorb/core/error.hpp"
+#include "resorb/mesh/box.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace resorb::physics {
+
+namespace {
+
+constexpr int metal_tag = 2, medium_tag = 1;
+
+/// A bar of square section (one cell across) along x: metal in x < thickness, medium beyond.
+mesh::TetMesh coupon_mesh(MPI_Comm comm, const CalibrationCoupon& c) {
+  const double length = c.metal_thickness + c.medium_depth;
+  const int cells = std::max(4, static_cast<int>(std::lround(length / c.cell_size)));
+  const double h = length / cells, side = h;
+  auto data = mesh::box_mesh_data(comm, {cells, 1, 1}, {0, 0, 0}, {length, side, side});
+  for (std::size_t cell = 0; cell < data.cell_tags.size(); ++cell) {
+    double x = 0.0;
+    for (std::size_t k = 0; k < 4; ++k)
+      x += 0.25 * data.coordinates[3 * static_cast<std::size_t>(data.cells[4 * cell + k])];
+    data.cell_tags[cell] = x < c.metal_thickness ? metal_tag : medium_tag;
+  }
+  data.groups.push_back({3, metal_tag, "metal"});
+  data.groups.push_back({3, medium_tag, "medium"});
+  data.source = "calibration coupon";
+  return mesh::TetMesh::distribute(comm, std::move(data));
+}
+
+} // namespace
+
+double coupon_recession_speed(MPI_Comm comm, const CorrosionParameters& p,
+                              const CalibrationCoupon& coupon) {
+  RESORB_REQUIRE(coupon.metal_thickness > 0 && coupon.medium_depth > 0 && coupon.cell_size > 0 &&
+                     coupon.duration > 0,
+                 InputError, "calibration coupon: sizes and duration must be positive");
+  const auto mesh = coupon_mesh(comm, coupon);
+  MagnesiumCorrosion model(mesh, "metal", p);
+  const double area = model.report().interface_area;
+  model.advance_to(coupon.duration);
+  const auto r = model.report();
+  return r.dissolved / p.metal_mg / area / coupon.duration;
+}
+
+Calibration calibrate_rate_factor(MPI_Comm comm, const CorrosionParameters& p, double target_speed,
+                                  const CalibrationCoupon& coupon) {
+  RESORB_REQUIRE(std::isfinite(target_speed) && target_speed > 0, InputError,
+                 fmt::format("calibration of '{}': the target rate {} m/s must be positive", p.name,
+                             target_speed));
+  Calibration result;
+  auto speed_at = [&](double log_factor) {
+    auto q = p;
+    q.diffusivity_mg *= std::exp(log_factor);
+    ++result.runs;
+    return std::log(coupon_recession_speed(comm, q, coupon));
+  };
+  const double goal = std::log(target_speed);
+  // Start from the diffusion-limited guess f = (target / speed)², then secant steps.
+  double x0 = 0.0, y0 = speed_at(x0);
+  double x1 = 2.0 * (goal - y0), y1 = speed_at(x1);
+  for (int iteration = 0; iteration < 20; ++iteration) {
+    if (std::abs(y1 - goal) <= coupon.relative_tolerance) {
+      result.rate_factor = std::exp(x1);
+      result.speed = std::exp(y1);
+      return result;
+    }
+    const double slope = std::abs(y1 - y0) > 1e-12 ? (y1 - y0) / (x1 - x0) : 0.5;
+    const double step = std::clamp((goal - y1) / std::max(slope, 0.05), -5.0, 5.0);
+    x0 = x1;
+    y0 = y1;
+    x1 += step;
+    y1 = speed_at(x1);
+  }
+  throw SolverError(fmt::format("calibration of '{}': no factor reproduces {:.4g} mm/year within "
+                                "{:g} (last {:.4g} mm/year with factor {:.4g})",
+                                p.name, target_speed * 1e3 * 365.25 * 86400,
+                                coupon.relative_tolerance, std::exp(y1) * 1e3 * 365.25 * 86400,
+                                std::exp(x1)));
+}
+
+} // namespace resorb::physics

@@ -1,0 +1,130 @@
+// Media and alloys as data files, and the calibration of an alloy's rate factor.
+//
+// The shipped media files must reproduce the code's published parameter sets exactly (to
+// the 1e-9 of their printed digits), so the two cannot drift apart; every bad file gives an
+// InputError naming the file and key. The calibration finds the factor on D_Mg that makes
+// the reference coupon corrode at a target rate; re-running the coupon with it must give
+// the target to the calibration tolerance (1e-3). Doubling the rate of pure Mg in SBF over
+// 6 h takes a factor of 1.9: with the published film the rate is nearly linear in D_Mg, not
+// the √D of a bare diffusion-limited surface.
+#include <resorb/core/error.hpp>
+#include <resorb/io/corrosion_data.hpp>
+#include <resorb/physics/calibration.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+using namespace resorb;
+
+namespace {
+
+void expect_same(const physics::CorrosionParameters& a, const physics::CorrosionParameters& b) {
+  auto near = [](double x, double y, const char* what) {
+    EXPECT_NEAR(x, y, 1e-9 * std::abs(y)) << what;
+  };
+  near(a.diffusivity_mg, b.diffusivity_mg, "diffusivity_mg");
+  near(a.diffusivity_oh, b.diffusivity_oh, "diffusivity_oh");
+  near(a.diffusivity_cl, b.diffusivity_cl, "diffusivity_cl");
+  near(a.film_formation_rate, b.film_formation_rate, "film_formation_rate");
+  near(a.film_breakdown_rate, b.film_breakdown_rate, "film_breakdown_rate");
+  near(a.film_beta, b.film_beta, "film_beta");
+  near(a.film_porosity, b.film_porosity, "film_porosity");
+  near(a.film_tortuosity, b.film_tortuosity, "film_tortuosity");
+  near(a.film_capacity, b.film_capacity, "film_capacity");
+  near(a.mg_saturation, b.mg_saturation, "mg_saturation");
+  near(a.metal_mg, b.metal_mg, "metal_mg");
+  near(a.initial_mg + 1.0, b.initial_mg + 1.0, "initial_mg");
+  near(a.initial_oh, b.initial_oh, "initial_oh");
+  near(a.initial_cl, b.initial_cl, "initial_cl");
+  EXPECT_EQ(a.hydroxide, b.hydroxide);
+}
+
+std::string error_of(const auto& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no InputError";
+}
+
+} // namespace
+
+TEST(CorrosionData, MediaFilesMatchThePublishedSets) {
+  expect_same(io::read_medium("sbf"), physics::barzegari_sbf());
+  expect_same(io::read_medium("nacl"), physics::barzegari_nacl());
+  const auto pure = io::read_alloy("pure_mg");
+  expect_same(io::corrosion_parameters(pure, "sbf"), physics::barzegari_sbf());
+  const auto vivo = io::read_medium("in_vivo");
+  ASSERT_TRUE(vivo.buffer.has_value());
+  const auto b = physics::in_vivo_buffer();
+  EXPECT_DOUBLE_EQ(vivo.buffer->co2, b.co2);
+  EXPECT_DOUBLE_EQ(vivo.buffer->hco3, b.hco3);
+  EXPECT_DOUBLE_EQ(vivo.buffer->pka, b.pka);
+  EXPECT_DOUBLE_EQ(vivo.buffer->hydration_rate, b.hydration_rate);
+  EXPECT_DOUBLE_EQ(vivo.buffer->perfusion_rate, b.perfusion_rate);
+  EXPECT_DOUBLE_EQ(vivo.buffer->diffusivity_co2, b.diffusivity_co2);
+  EXPECT_DOUBLE_EQ(vivo.buffer->diffusivity_hco3, b.diffusivity_hco3);
+  // Its pH is the buffer's own equilibrium: [OH⁻] = [HCO₃⁻] / ([CO₂] 10^(14 − pKa)).
+  EXPECT_NEAR(vivo.initial_oh, b.hco3 / (b.co2 * std::pow(10.0, 14.0 - b.pka) * 1e-3),
+              3e-3 * vivo.initial_oh); // pH 7.4 printed with 2 decimals
+}
+
+TEST(CorrosionData, BadFilesAreNamed) {
+  const auto dir = std::filesystem::temp_directory_path() / "resorb_test_corrosion_data";
+  std::filesystem::create_directories(dir);
+  const auto base = std::filesystem::path(io::data_directory()) / "media" / "sbf.toml";
+  auto variant = [&](const std::string& name, const std::string& from, const std::string& to) {
+    std::ifstream in(base);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    const auto path = dir / (name + ".toml");
+    std::ofstream(path) << text;
+    return path.string();
+  };
+  auto expect = [](const std::string& message, std::initializer_list<const char*> parts) {
+    for (const char* part : parts)
+      EXPECT_NE(message.find(part), std::string::npos) << message;
+  };
+  expect(error_of([&] {
+           (void)io::read_medium(variant("negative", "\"0.05 mm^2/h\"", "\"-0.05 mm^2/h\""));
+         }),
+         {"negative.toml", "diffusivity_cl"});
+  expect(error_of([&] { (void)io::read_medium(variant("unitless", "\"7 1/h\"", "7")); }),
+         {"unitless.toml", "film_formation_rate", "no unit"});
+  expect(error_of([&] { (void)io::read_medium(variant("typo", "film_beta", "film_betta")); }),
+         {"typo.toml", "film_betta", "unknown key"});
+  expect(error_of([&] { (void)io::read_medium(variant("acid", "ph = 7.4", "ph = 15")); }),
+         {"acid.toml", "ph"});
+  expect(error_of([&] { (void)io::read_medium("seawater"); }), {"seawater", "sbf", "nacl"});
+  expect(error_of([&] { (void)io::corrosion_parameters(io::read_alloy("pure_mg"), "in_vivo"); }),
+         {"pure Mg", "in_vivo", "nacl, sbf"});
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Calibration, FittedFactorReproducesTheTargetRate) {
+  const auto p = physics::barzegari_sbf();
+  physics::CalibrationCoupon coupon;
+  coupon.duration = 6 * 3600.0;
+  coupon.cell_size = 100e-6;
+  const double base = physics::coupon_recession_speed(MPI_COMM_WORLD, p, coupon);
+  EXPECT_GT(base, 0.0);
+  const auto fit = physics::calibrate_rate_factor(MPI_COMM_WORLD, p, 2.0 * base, coupon);
+  std::cerr << "base " << base * 1e3 * 365.25 * 86400 << " mm/year; factor " << fit.rate_factor
+            << " after " << fit.runs << " runs\n";
+  EXPECT_NEAR(fit.speed, 2.0 * base, 1e-3 * 2.0 * base);
+  EXPECT_GT(fit.rate_factor, 1.5);
+  EXPECT_LT(fit.rate_factor, 4.5);
+  EXPECT_LE(fit.runs, 8);
+  auto q = p;
+  q.diffusivity_mg *= fit.rate_factor;
+  EXPECT_NEAR(physics::coupon_recession_speed(MPI_COMM_WORLD, q, coupon), 2.0 * base,
+              1e-3 * 2.0 * base);
+  EXPECT_THROW((void)physics::calibrate_rate_factor(MPI_COMM_WORLD, p, -1.0, coupon), InputError);
+}
