@@ -17,6 +17,7 @@
 #include <resorb/io/summary.hpp>
 #include <resorb/io/xdmf.hpp>
 #include <resorb/mesh/quality.hpp>
+#include <resorb/physics/calibration.hpp>
 #include <resorb/physics/corrosion.hpp>
 #include <resorb/physics/elasticity.hpp>
 #include <resorb/physics/surface_damage.hpp>
@@ -254,6 +255,30 @@ void run(MPI_Comm comm, const std::filesystem::path& config_file) {
 
 } // namespace
 
+// `resorb calibrate`: the rate factor of an alloy in a medium, printed as the TOML block its
+// data file records.
+void calibrate(MPI_Comm comm, const std::string& alloy_name, const std::string& medium,
+               const std::string& target_text, const std::string& duration_text,
+               const std::string& cell_size_text) {
+  const auto alloy = io::read_alloy(alloy_name);
+  auto p = io::read_medium(medium);
+  p.metal_mg = alloy.metal_mg();
+  physics::CalibrationCoupon coupon;
+  const double target = parse_quantity(target_text, dim::speed, "--target");
+  coupon.duration = parse_quantity(duration_text, dim::time, "--duration");
+  coupon.cell_size = parse_quantity(cell_size_text, dim::length, "--cell-size");
+  log::info(comm, "calibrating {} in {} to {} over {} (cells {})", alloy.name, p.name, target_text,
+            duration_text, cell_size_text);
+  const auto fit = physics::calibrate_rate_factor(comm, p, target, coupon);
+  log::info(
+      comm,
+      "[calibration.{}]\ntarget_rate = \"{}\"\nrate_factor = {:.6g}\nduration = \"{}\"\n"
+      "cell_size = \"{}\"\nsource = \"<where the target rate comes from>\"\n# {} coupon runs; "
+      "the coupon corrodes at {:.6g} mm/year with this factor",
+      std::filesystem::path(medium).stem().string(), target_text, fit.rate_factor, duration_text,
+      cell_size_text, fit.runs, fit.speed * 1e3 * 365.25 * 86400);
+}
+
 int main(int argc, char** argv) {
   Environment env(argc, argv);
   CLI::App app{"resorb: finite elements for biodegradable magnesium implants in bone"};
@@ -285,6 +310,17 @@ int main(int argc, char** argv) {
                        "element size on the implant, mm");
   mesh_cmd->allow_extras();
 
+  std::string alloy = "pure_mg", medium = "sbf", target = "", duration = "7 days",
+              cell_size = "200 um";
+  auto* calibrate_cmd = app.add_subcommand(
+      "calibrate", "fit an alloy's rate factor in a medium to a measured corrosion rate");
+  calibrate_cmd->add_option("--alloy", alloy, "alloy: data/alloys name or file (its density)");
+  calibrate_cmd->add_option("--medium", medium, "medium: data/media name or file");
+  calibrate_cmd->add_option("--target", target, "measured rate, e.g. \"0.5 mm/year\"")->required();
+  calibrate_cmd->add_option("--duration", duration, "coupon run the rate is averaged over");
+  calibrate_cmd->add_option("--cell-size", cell_size, "coupon cell size at the surface");
+  calibrate_cmd->allow_extras();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -307,6 +343,8 @@ int main(int argc, char** argv) {
       io::write_gmsh(mesh, output, 1e-3);
       log::info(env.comm(), "wrote {} ({} tetrahedra, coordinates in mm)", output,
                 mesh.num_global_cells());
+    } else if (*calibrate_cmd) {
+      calibrate(env.comm(), alloy, medium, target, duration, cell_size);
     }
   } catch (const InputError& e) {
     if (env.rank() == 0)

@@ -108,6 +108,30 @@ TEST(CorrosionData, BadFilesAreNamed) {
   std::filesystem::remove_all(dir);
 }
 
+// Every fit an alloy file records reproduces its target rate on its coupon (the factor is
+// printed to 6 digits; the fit's own tolerance is 1e-3).
+TEST(Calibration, RecordedAlloyFitsReproduceTheirTargets) {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(io::data_directory() / "alloys")) {
+    if (entry.path().extension() != ".toml")
+      continue;
+    const auto alloy = io::read_alloy(entry.path().string());
+    for (const auto& c : alloy.calibrations) {
+      if (c.target_speed <= 0)
+        continue; // a factor taken from its source, not fitted
+      physics::CalibrationCoupon coupon;
+      coupon.duration = c.duration;
+      coupon.cell_size = c.cell_size;
+      const double speed = physics::coupon_recession_speed(
+          MPI_COMM_WORLD, io::corrosion_parameters(alloy, c.medium), coupon);
+      EXPECT_NEAR(speed, c.target_speed, 2e-3 * c.target_speed)
+          << alloy.name << " in " << c.medium << " (" << entry.path().filename() << ")";
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 1);
+}
+
 TEST(Calibration, FittedFactorReproducesTheTargetRate) {
   const auto p = physics::barzegari_sbf();
   physics::CalibrationCoupon coupon;
