@@ -33,10 +33,10 @@
 #include <resorb/core/error.hpp>
 #include <resorb/core/log.hpp>
 #include <resorb/core/mpi.hpp>
-#include <resorb/io/geometries.hpp>
 #include <resorb/io/summary.hpp>
 #include <resorb/io/xdmf.hpp>
 #include <resorb/mesh/quality.hpp>
+#include <resorb/meshes/geometries.hpp>
 #include <resorb/physics/elasticity.hpp>
 
 #include <CLI/CLI.hpp>
@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
   try {
     PhaseTimer timer;
     // 1. Geometry: parametric, built with Gmsh's OpenCASCADE kernel and meshed on rank 0.
-    io::ScrewInBoneGeometry geometry;
+    meshes::ScrewInBoneGeometry geometry;
     geometry.mesh_size = mesh_size_mm * 1e-3;
     geometry.implant_mesh_size = implant_mesh_size_mm * 1e-3;
     log::info(env.comm(), "[1/5] meshing the screw-in-bone geometry (bone {} x {} mm, rod {} mm)",
@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
     mesh::MeshData data;
     {
       const auto scope = timer.time("read");
-      data = io::screw_in_bone_mesh_data(env.comm(), geometry);
+      data = meshes::screw_in_bone_mesh_data(env.comm(), geometry);
     }
     // 2. Distribute: METIS partitions the cells, each rank keeps its part.
     log::info(env.comm(), "[2/5] partitioning over {} rank(s)", env.size());

@@ -36,8 +36,8 @@
 #include <resorb/core/log.hpp>
 #include <resorb/core/mpi.hpp>
 #include <resorb/core/progress.hpp>
-#include <resorb/io/geometries.hpp>
 #include <resorb/io/xdmf.hpp>
+#include <resorb/meshes/geometries.hpp>
 #include <resorb/physics/corrosion.hpp>
 
 #include <CLI/CLI.hpp>
@@ -153,10 +153,11 @@ int main(int argc, char** argv) {
   log::set_level(verbose ? 2 : 1);
   try {
     // 1. Mesh one octant of the pin in its box (Gmsh, graded towards the pin).
-    io::PinInMediumGeometry geometry;
+    meshes::PinInMediumGeometry geometry;
     geometry.pin_mesh_size = pin_mesh_size * 1e-3;
     geometry.mesh_size = mesh_size * 1e-3;
-    const auto mesh = mesh::TetMesh::distribute(comm, io::pin_in_medium_mesh_data(comm, geometry));
+    const auto mesh =
+        mesh::TetMesh::distribute(comm, meshes::pin_in_medium_mesh_data(comm, geometry));
     log::info(comm, "[1/3] mesh: {} cells, {} vertices (octant)", mesh.num_global_cells(),
               mesh.vertex_map().size_global());
     std::vector<std::pair<std::string, physics::CorrosionParameters>> runs;

@@ -20,7 +20,7 @@
 #include "resorb/fem/norms.hpp"
 #include "resorb/fem/quadrature.hpp"
 #include "resorb/io/config.hpp"
-#include "resorb/io/geometries.hpp"
+#include "resorb/meshes/geometries.hpp"
 #include "resorb/io/gmsh.hpp"
 #include "resorb/io/summary.hpp"
 #include "resorb/io/xdmf.hpp"

@@ -233,10 +233,10 @@ void run(MPI_Comm comm, const std::filesystem::path& config_file) {
       data = io::read_gmsh_data(comm, *config.mesh_file, config.mesh_unit_m);
     } else if (config.pin) {
       log::info(comm, "[1/5] meshing the built-in pin-in-medium geometry with Gmsh");
-      data = io::pin_in_medium_mesh_data(comm, *config.pin);
+      data = meshes::pin_in_medium_mesh_data(comm, *config.pin);
     } else {
       log::info(comm, "[1/5] meshing the built-in screw-in-bone geometry with Gmsh");
-      data = io::screw_in_bone_mesh_data(comm, *config.generate);
+      data = meshes::screw_in_bone_mesh_data(comm, *config.generate);
     }
   }
   std::optional<mesh::TetMesh> mesh;
@@ -335,11 +335,11 @@ int main(int argc, char** argv) {
       const auto mesh = io::read_gmsh(env.comm(), mesh_file, u);
       log::info(env.comm(), "{}", mesh::format_report(mesh::quality_report(mesh)));
     } else if (*mesh_cmd) {
-      io::ScrewInBoneGeometry g;
+      meshes::ScrewInBoneGeometry g;
       g.mesh_size = mesh_size_mm * 1e-3;
       g.implant_mesh_size = implant_mesh_size_mm * 1e-3;
       const auto mesh =
-          mesh::TetMesh::distribute(env.comm(), io::screw_in_bone_mesh_data(env.comm(), g));
+          mesh::TetMesh::distribute(env.comm(), meshes::screw_in_bone_mesh_data(env.comm(), g));
       io::write_gmsh(mesh, output, 1e-3);
       log::info(env.comm(), "wrote {} ({} tetrahedra, coordinates in mm)", output,
                 mesh.num_global_cells());

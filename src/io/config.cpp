@@ -43,7 +43,7 @@ RunConfig read_run_config(const std::filesystem::path& path) {
     if (c.mesh_file)
       r.fail("mesh.screw_in_bone", "give either mesh.file or mesh.screw_in_bone, not both");
     const auto& g = r.table(gen, "mesh.screw_in_bone");
-    ScrewInBoneGeometry geo;
+    meshes::ScrewInBoneGeometry geo;
     const std::vector<std::pair<const char*, double*>> fields{
         {"bone_radius", &geo.bone_radius},
         {"bone_length", &geo.bone_length},
@@ -61,7 +61,7 @@ RunConfig read_run_config(const std::filesystem::path& path) {
     if (c.mesh_file || c.generate)
       r.fail("mesh.pin_in_medium", "give one of mesh.file, mesh.screw_in_bone, mesh.pin_in_medium");
     const auto& g = r.table(gen, "mesh.pin_in_medium");
-    PinInMediumGeometry geo;
+    meshes::PinInMediumGeometry geo;
     const std::vector<std::pair<const char*, double*>> fields{
         {"pin_radius", &geo.pin_radius},
         {"pin_height", &geo.pin_height},

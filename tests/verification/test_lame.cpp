@@ -4,8 +4,8 @@
 // The error is measured at the nodes, relative to u_r(b); near the inner surface it is
 // dominated by the faceted (polygonal) hole, which converges with refinement.
 #include <resorb/core/mpi.hpp>
-#include <resorb/io/geometries.hpp>
 #include <resorb/la/petsc.hpp>
+#include <resorb/meshes/geometries.hpp>
 #include <resorb/physics/elasticity.hpp>
 
 #include <gtest/gtest.h>
@@ -24,7 +24,7 @@ double exact_radial(double r) {
 template <class Element>
 double max_relative_error(double mesh_size) {
   const auto mesh = mesh::TetMesh::distribute(
-      MPI_COMM_WORLD, io::hollow_cylinder_mesh_data(MPI_COMM_WORLD, a, b, h, mesh_size));
+      MPI_COMM_WORLD, meshes::hollow_cylinder_mesh_data(MPI_COMM_WORLD, a, b, h, mesh_size));
   physics::Elasticity<Element> problem(mesh);
   problem.set_material("wall", {E, nu});
   problem.fix("x0", {true, false, false});

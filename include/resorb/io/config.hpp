@@ -5,7 +5,7 @@
 /// data: the program (src/cli) turns it into physics objects and checks physical ranges
 /// (E > 0, −1 < ν < 0.5) with the key in the message.
 
-#include "resorb/io/geometries.hpp"
+#include "resorb/meshes/geometries.hpp"
 #include "resorb/solvers/linear_solver.hpp"
 
 #include <array>
@@ -53,19 +53,19 @@ struct CorrosionSpec {
 
 /// A parsed and validated run configuration.
 struct RunConfig {
-  std::filesystem::path file;                      ///< the configuration file itself
-  std::optional<std::filesystem::path> mesh_file;  ///< `[mesh] file`, relative to the config
-  double mesh_unit_m = 0.0;                        ///< `[mesh] unit` as metres per file unit
-  std::optional<ScrewInBoneGeometry> generate;     ///< `[mesh.screw_in_bone]` instead of a file
-  std::optional<PinInMediumGeometry> pin;          ///< `[mesh.pin_in_medium]` instead of a file
-  std::optional<CorrosionSpec> corrosion;          ///< `[corrosion]`: corrode instead of load
-  int degree = 1;                                  ///< `[fem] degree`
-  std::vector<MaterialSpec> materials;             ///< `[materials.*]`
-  std::vector<BoundarySpec> boundaries;            ///< `[boundary.*]`
-  std::optional<std::array<double, 3>> body_force; ///< `[body_force] value`, N/m^3
-  solvers::LinearSolverSettings solver;            ///< `[solver]`
-  std::string petsc_options;                       ///< `[solver] petsc_options`
-  std::filesystem::path output_directory;          ///< `[output] directory`, relative to the cwd
+  std::filesystem::path file;                          ///< the configuration file itself
+  std::optional<std::filesystem::path> mesh_file;      ///< `[mesh] file`, relative to the config
+  double mesh_unit_m = 0.0;                            ///< `[mesh] unit` as metres per file unit
+  std::optional<meshes::ScrewInBoneGeometry> generate; ///< `[mesh.screw_in_bone]` instead of a file
+  std::optional<meshes::PinInMediumGeometry> pin;      ///< `[mesh.pin_in_medium]` instead of a file
+  std::optional<CorrosionSpec> corrosion;              ///< `[corrosion]`: corrode instead of load
+  int degree = 1;                                      ///< `[fem] degree`
+  std::vector<MaterialSpec> materials;                 ///< `[materials.*]`
+  std::vector<BoundarySpec> boundaries;                ///< `[boundary.*]`
+  std::optional<std::array<double, 3>> body_force;     ///< `[body_force] value`, N/m^3
+  solvers::LinearSolverSettings solver;                ///< `[solver]`
+  std::string petsc_options;                           ///< `[solver] petsc_options`
+  std::filesystem::path output_directory; ///< `[output] directory`, relative to the cwd
 };
 
 /// Reads and validates a configuration file.

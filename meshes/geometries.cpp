@@ -1,4 +1,4 @@
-#include "resorb/io/geometries.hpp"
+#include "resorb/meshes/geometries.hpp"
 
 #include "resorb/core/error.hpp"
 #include "resorb/core/mpi.hpp"
@@ -11,7 +11,7 @@
 #include <cmath>
 #include <set>
 
-namespace resorb::io {
+namespace resorb::meshes {
 
 namespace {
 
@@ -47,11 +47,11 @@ mesh::MeshData build_on_root(MPI_Comm comm, const char* what, Build build) {
   std::optional<std::string> error;
   if (mpi::rank(comm) == 0) {
     try {
-      const GmshSession session;
+      const io::GmshSession session;
       gmsh::clear();
       gmsh::model::add(what);
       build();
-      data = mesh_data_from_gmsh_model(1e-3, what);
+      data = io::mesh_data_from_gmsh_model(1e-3, what);
       gmsh::clear();
     } catch (const std::exception& e) {
       error = e.what();
@@ -274,4 +274,4 @@ mesh::MeshData hollow_cylinder_mesh_data(MPI_Comm comm, double a, double b, doub
   });
 }
 
-} // namespace resorb::io
+} // namespace resorb::meshes

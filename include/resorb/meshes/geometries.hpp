@@ -1,10 +1,11 @@
 #pragma once
 /// @file
-/// Built-in parametric geometries meshed with Gmsh's OpenCASCADE kernel.
+/// Built-in parametric geometries meshed with Gmsh's OpenCASCADE kernel, for examples,
+/// tests and quick runs (implemented in the top-level meshes/ folder).
 
 #include "resorb/mesh/tet_mesh.hpp"
 
-namespace resorb::io {
+namespace resorb::meshes {
 
 /// A screw-like implant rod inserted along the axis of a cylindrical bone block.
 ///
@@ -63,4 +64,4 @@ struct PinInMediumGeometry {
 [[nodiscard]] mesh::MeshData hollow_cylinder_mesh_data(MPI_Comm comm, double a, double b, double h,
                                                        double mesh_size);
 
-} // namespace resorb::io
+} // namespace resorb::meshes
