@@ -113,6 +113,15 @@ def main():
         check(len(rows) == 5 and rows[0].startswith("time_h,metal_volume_mm3"),
               f"timeseries.csv: {rows[:2]}")
         check((corr_out / "corrosion.xdmf").exists(), "no corrosion.xdmf")
+    # 1b'. resorb calibrate: a fit printed as the block an alloy file records; bad target.
+    rc, text = resorb("calibrate", "--alloy", "pure_mg", "--medium", "sbf", "--target",
+                      "1 mm/year", "--duration", "6 h", "--cell-size", "200 um")
+    check(rc == 0 and "[calibration.sbf]" in text and "rate_factor = " in text,
+          f"calibrate exit {rc}:\n{text}")
+    rc, text = resorb("calibrate", "--medium", "sbf", "--target", "1")
+    check(rc == 2 and "--target" in text and "no unit" in text,
+          f"calibrate without a unit: exit {rc}:\n{text}")
+
     # 1c. The surface damage model on the same pin: uniform recession at the given rate.
     damage_out = work / "damage"
     damage = CORROSION.replace('medium = "nacl"', 'model = "surface_damage"\nrate = "200 mm/year"')
