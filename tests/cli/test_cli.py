@@ -113,6 +113,19 @@ def main():
         check(len(rows) == 5 and rows[0].startswith("time_h,metal_volume_mm3"),
               f"timeseries.csv: {rows[:2]}")
         check((corr_out / "corrosion.xdmf").exists(), "no corrosion.xdmf")
+    # 1b". A calibrated alloy in the buffered in-vivo medium, from the data files.
+    vivo_out = work / "vivo"
+    vivo = CORROSION.replace('medium = "nacl"', 'alloy = "we43"\nmedium = "in_vivo"')
+    (work / "vivo.toml").write_text(vivo.format(out=vivo_out))
+    rc, text = resorb("run", str(work / "vivo.toml"))
+    check(rc == 0, f"in-vivo WE43 run exit {rc}:\n{text}")
+    if rc == 0:
+        summary = json.loads((vivo_out / "summary.json").read_text())
+        check(summary["alloy"] == "we43" and summary["medium"] == "in_vivo",
+              f"summary alloy/medium {summary.get('alloy')}/{summary.get('medium')}")
+        check(0 < summary["mass_loss_fraction"] < 0.5, "implausible in-vivo mass loss")
+        check(summary["mg_balance_error"] < 1e-10, f"Mg balance {summary['mg_balance_error']}")
+
     # 1b'. resorb calibrate: a fit printed as the block an alloy file records; bad target.
     rc, text = resorb("calibrate", "--alloy", "pure_mg", "--medium", "sbf", "--target",
                       "1 mm/year", "--duration", "6 h", "--cell-size", "200 um")
