@@ -14,6 +14,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "mpi_benchmark.hpp"
+
 #include <initializer_list>
 #include <utility>
 #include <vector>
@@ -70,13 +72,6 @@ BENCHMARK(element_stiffness<fem::P1>);
 BENCHMARK(element_stiffness<fem::P2>);
 namespace {
 
-// Swallows the reports of ranks other than 0.
-class SilentReporter : public benchmark::BenchmarkReporter {
-public:
-  bool ReportContext(const Context&) override { return true; }
-  void ReportRuns(const std::vector<Run>&) override {}
-};
-
 // Registers assembly<Element> on boxes of n³ cells; on several ranks with `iterations`
 // (chosen for ~0.3 s per repetition on 2 cores) instead of adaptive counts.
 template <class Element>
@@ -98,13 +93,5 @@ int main(int argc, char** argv) {
   const bool parallel = mpi::size(MPI_COMM_WORLD) > 1;
   register_assembly<fem::P1>("assembly<fem::P1>", {{16, 100}, {32, 10}, {64, 3}}, parallel);
   register_assembly<fem::P2>("assembly<fem::P2>", {{8, 60}, {16, 8}}, parallel);
-  benchmark::Initialize(&argc, argv);
-  if (mpi::rank(MPI_COMM_WORLD) == 0) {
-    benchmark::RunSpecifiedBenchmarks();
-  } else {
-    SilentReporter silent;
-    benchmark::RunSpecifiedBenchmarks(&silent);
-  }
-  benchmark::Shutdown();
-  return 0;
+  return bench::run_on_all_ranks(argc, argv);
 }

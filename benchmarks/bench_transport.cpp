@@ -11,6 +11,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "mpi_benchmark.hpp"
+
 #include <initializer_list>
 #include <utility>
 #include <vector>
@@ -72,12 +74,6 @@ void corrosion_step(benchmark::State& state) {
       benchmark::Counter(unknowns * 1e-6, benchmark::Counter::kIsIterationInvariantRate);
 }
 
-class SilentReporter : public benchmark::BenchmarkReporter {
-public:
-  bool ReportContext(const Context&) override { return true; }
-  void ReportRuns(const std::vector<Run>&) override {}
-};
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -91,13 +87,5 @@ int main(int argc, char** argv) {
     if (parallel)
       b->Iterations(iterations);
   }
-  benchmark::Initialize(&argc, argv);
-  if (mpi::rank(MPI_COMM_WORLD) == 0) {
-    benchmark::RunSpecifiedBenchmarks();
-  } else {
-    SilentReporter silent;
-    benchmark::RunSpecifiedBenchmarks(&silent);
-  }
-  benchmark::Shutdown();
-  return 0;
+  return bench::run_on_all_ranks(argc, argv);
 }

@@ -13,6 +13,19 @@ namespace resorb::mesh {
 
 namespace impl {
 
+/// Vertices with φ > 0 into @p pos, the others (φ <= 0) into @p neg; returns how many are
+/// positive.
+RESORB_HOST_DEVICE inline int split_by_sign(const double (&phi)[4], int (&pos)[4], int (&neg)[4]) {
+  int np = 0, nn = 0;
+  for (int k = 0; k < 4; ++k) {
+    if (phi[k] > 0)
+      pos[np++] = k;
+    else
+      neg[nn++] = k;
+  }
+  return np;
+}
+
 RESORB_HOST_DEVICE inline double tet_volume(const double* a, const double* b, const double* c,
                                             const double* d) {
   const double u[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
@@ -37,13 +50,8 @@ RESORB_HOST_DEVICE inline void edge_root(const double* a, const double* b, doubl
 /// vertex values @p phi is positive: exact (the part is a tetrahedron, a prism or the cell
 /// minus a tetrahedron). Vertices with φ = 0 count as outside.
 RESORB_HOST_DEVICE inline double positive_volume(const CellCoordinates& x, const double (&phi)[4]) {
-  int pos[4], neg[4], np = 0, nn = 0;
-  for (int k = 0; k < 4; ++k) {
-    if (phi[k] > 0)
-      pos[np++] = k;
-    else
-      neg[nn++] = k;
-  }
+  int pos[4], neg[4];
+  const int np = impl::split_by_sign(phi, pos, neg);
   const double volume = impl::tet_volume(x[0], x[1], x[2], x[3]);
   if (np == 0)
     return 0.0;
@@ -75,13 +83,8 @@ RESORB_HOST_DEVICE inline double positive_volume(const CellCoordinates& x, const
 /// (0, 1 or 2). Vertices with φ = 0 count as outside (φ <= 0), as in positive_volume().
 RESORB_HOST_DEVICE inline int zero_set_triangles(const CellCoordinates& x, const double (&phi)[4],
                                                  double* triangles) {
-  int pos[4], neg[4], np = 0, nn = 0;
-  for (int k = 0; k < 4; ++k) {
-    if (phi[k] > 0)
-      pos[np++] = k;
-    else
-      neg[nn++] = k;
-  }
+  int pos[4], neg[4];
+  const int np = impl::split_by_sign(phi, pos, neg);
   if (np == 0 || np == 4)
     return 0;
   if (np == 1 || np == 3) {
