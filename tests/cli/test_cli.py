@@ -158,6 +158,13 @@ def main():
          ["corrosion.rate", "missing"]),
         ("damage_key", CORROSION.replace('end_time', 'rate = "1 mm/year"\nend_time'),
          ["corrosion.rate", "surface_damage"]),
+        ("damage_shape", CORROSION.replace('medium = "nacl"',
+                                           'model = "surface_damage"\nrate = "1 mm/year"\n'
+                                           'pitting_shape = 0'),
+         ["corrosion.pitting_shape", "> 0"]),
+        ("damage_seed", CORROSION.replace('medium = "nacl"',
+                                          'model = "surface_damage"\nrate = "1 mm/year"\nseed = -1'),
+         ["corrosion.seed", "non-negative"]),
         ("corrosion_metal", CORROSION.replace('metal = "pin"', 'metal = "screw"'),
          ["screw", "pin"]),
     ]:

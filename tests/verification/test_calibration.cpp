@@ -103,6 +103,15 @@ TEST(CorrosionData, BadFilesAreNamed) {
   expect(error_of([&] { (void)io::read_medium(variant("acid", "ph = 7.4", "ph = 15")); }),
          {"acid.toml", "ph"});
   expect(error_of([&] { (void)io::read_medium("seawater"); }), {"seawater", "sbf", "nacl"});
+  {
+    const auto alloy = dir / "rubber.toml";
+    std::ifstream in(std::filesystem::path(io::data_directory()) / "alloys" / "we43.toml");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text.replace(text.find("poisson_ratio = 0.27"), 20, "poisson_ratio = 0.5 ");
+    std::ofstream(alloy) << text;
+    expect(error_of([&] { (void)io::read_alloy(alloy.string()); }),
+           {"rubber.toml", "poisson_ratio"});
+  }
   expect(error_of([&] { (void)io::corrosion_parameters(io::read_alloy("pure_mg"), "in_vivo"); }),
          {"pure Mg", "in_vivo", "nacl, sbf"});
   std::filesystem::remove_all(dir);
