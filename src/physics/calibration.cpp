@@ -1,7 +1,9 @@
 #include "resorb/physics/calibration.hpp"
 
 #include "resorb/core/error.hpp"
+#include "resorb/core/mpi.hpp"
 #include "resorb/mesh/box.hpp"
+#include "resorb/solvers/petsc_options.hpp"
 
 #include <fmt/format.h>
 
@@ -40,7 +42,17 @@ double coupon_recession_speed(MPI_Comm comm, const CorrosionParameters& p,
                      coupon.duration > 0,
                  InputError, "calibration coupon: sizes and duration must be positive");
   const auto mesh = coupon_mesh(comm, coupon);
-  MagnesiumCorrosion model(mesh, "metal", p);
+  // The bar is nearly one-dimensional: a sparse LU costs little, and GMRES + ILU needs
+  // 180-700 iterations per Newton step on it (10x the time, the same rates; RESULTS.md).
+  // Its own options prefix keeps the model's `-transport_` options off the coupon.
+  auto settings = MagnesiumCorrosion::defaults();
+  settings.options_prefix = "coupon_transport_";
+  solvers::set_default_options(
+      settings.options_prefix,
+      {{"-ksp_type", "preonly"},
+       {"-pc_type", "lu"},
+       {"-pc_factor_mat_solver_type", mpi::size(comm) > 1 ? "mumps" : "petsc"}});
+  MagnesiumCorrosion model(mesh, "metal", p, settings);
   const double area = model.report().interface_area;
   model.advance_to(coupon.duration);
   const auto r = model.report();

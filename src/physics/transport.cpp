@@ -137,9 +137,12 @@ solvers::OptionList ReactionDiffusion::default_solver_options() {
   // Newton with backtracking; GMRES + block Jacobi/ILU(0): the operator is a mass matrix
   // plus diffusion, nonsymmetric through the reaction Jacobian. Tolerances: a linear
   // problem converges in one Newton step, and the bookkeeping (which relies on the residual
-  // at free nodes being zero) closes to ~1e-10 of the step's change. ILU(0) meets zero
-  // pivots on the corrosion Jacobian (PETSc factors without pivoting; stiff film
-  // reactions): a nonzero shift keeps the preconditioner defined, the solution unchanged.
+  // at free nodes being zero) closes to ~1e-10 of the step's change. Zero pivots: in SI
+  // units a node's row is its volume over dt, ~1e-15 on 25 um cells, below PETSc's
+  // absolute zero-pivot tolerance (2.2e-14), so a factorisation declared healthy pivots
+  // zero and, with LU, failed every larger step (the steps collapsed to seconds). The
+  // tolerance is therefore 1e-300 (factors are invariant under row scaling); the nonzero
+  // shift stays for a pivot that is exactly zero.
   return {{"-snes_type", "newtonls"},
           {"-snes_linesearch_type", "bt"},
           {"-snes_rtol", "1e-10"},
@@ -148,7 +151,9 @@ solvers::OptionList ReactionDiffusion::default_solver_options() {
           {"-ksp_rtol", "1e-11"},
           {"-pc_type", "bjacobi"},
           {"-sub_pc_type", "ilu"},
-          {"-sub_pc_factor_shift_type", "nonzero"}};
+          {"-sub_pc_factor_shift_type", "nonzero"},
+          {"-sub_pc_factor_zeropivot", "1e-300"},
+          {"-pc_factor_zeropivot", "1e-300"}};
 }
 
 ReactionDiffusion::ReactionDiffusion(const mesh::TetMesh& mesh, std::vector<Species> species,

@@ -210,3 +210,28 @@ TEST(Transport, NewtonFailureCutsTheStepThenStopsClearly) {
   EXPECT_EQ(problem.time(), 0.0);
   EXPECT_DOUBLE_EQ(problem.amount(0), before);
 }
+
+// In SI units a row of the Jacobian is a node's volume over dt: ~1e-16 here, far below
+// PETSc's default absolute zero-pivot tolerance (2.2e-14). An LU of such a healthy matrix
+// must not be declared singular (it was: every step failed and was cut until dt_min).
+TEST(Transport, LuFactorsMatricesOfMicronCells) {
+  const auto mesh = mesh::make_box(MPI_COMM_SELF, {4, 4, 4}, {0, 0, 0}, {80e-6, 80e-6, 80e-6});
+  auto ion = species("ion", 1.0, 1e-12);
+  ion.boundaries.push_back({"xmin", SpeciesBoundary::Kind::concentration, 10.0});
+  physics::TransportSettings settings;
+  settings.scheme = TimeScheme::backward_euler;
+  settings.adaptive = false;
+  settings.dt_initial = 10.0;
+  settings.options_prefix = "micron_lu_";
+  ASSERT_EQ(PetscOptionsSetValue(nullptr, "-micron_lu_ksp_type", "preonly"), 0);
+  ASSERT_EQ(PetscOptionsSetValue(nullptr, "-micron_lu_pc_type", "lu"), 0);
+  physics::ReactionDiffusion problem(mesh, {ion}, {}, settings);
+  for (int step = 0; step < 3; ++step) {
+    const auto r = problem.step(1e9);
+    EXPECT_EQ(r.rejected, 0) << "step " << step;
+    EXPECT_DOUBLE_EQ(r.dt, 10.0);
+  }
+  EXPECT_GT(problem.inflow(0), 0.0);
+  ASSERT_EQ(PetscOptionsClearValue(nullptr, "-micron_lu_ksp_type"), 0);
+  ASSERT_EQ(PetscOptionsClearValue(nullptr, "-micron_lu_pc_type"), 0);
+}

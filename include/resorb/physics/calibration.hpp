@@ -26,6 +26,7 @@ struct CalibrationCoupon {
 
 /// Mean recession speed (m/s) of the coupon's surface over coupon.duration with parameters
 /// @p p: dissolved metal volume / (surface area × duration). Collective on @p comm.
+/// Solved with a sparse LU under the options prefix `coupon_transport_`.
 [[nodiscard]] double coupon_recession_speed(MPI_Comm comm, const CorrosionParameters& p,
                                             const CalibrationCoupon& coupon = {});
 
