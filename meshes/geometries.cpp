@@ -67,10 +67,17 @@ mesh::MeshData build_on_root(MPI_Comm comm, const char* what, Build build) {
 
 } // namespace
 
+namespace {
+/// Throws InputError naming @p geometry and @p name unless the length @p value (m) is > 0.
+void require_positive_length(const char* geometry, const char* name, double value) {
+  RESORB_REQUIRE(std::isfinite(value) && value > 0.0, InputError,
+                 fmt::format("{} geometry: {} = {} m must be positive", geometry, name, value));
+}
+} // namespace
+
 void ScrewInBoneGeometry::validate() const {
   auto positive = [](double v, const char* name) {
-    RESORB_REQUIRE(std::isfinite(v) && v > 0.0, InputError,
-                   fmt::format("screw-in-bone geometry: {} = {} m must be positive", name, v));
+    require_positive_length("screw-in-bone", name, v);
   };
   positive(bone_radius, "bone_radius");
   positive(bone_length, "bone_length");
@@ -156,8 +163,7 @@ mesh::MeshData screw_in_bone_mesh_data(MPI_Comm comm, const ScrewInBoneGeometry&
 
 void PinInMediumGeometry::validate() const {
   auto positive = [](double v, const char* name) {
-    RESORB_REQUIRE(std::isfinite(v) && v > 0.0, InputError,
-                   fmt::format("pin-in-medium geometry: {} = {} m must be positive", name, v));
+    require_positive_length("pin-in-medium", name, v);
   };
   positive(pin_radius, "pin_radius");
   positive(pin_height, "pin_height");

@@ -77,6 +77,15 @@ def main():
                            timeout=600)
         return p.returncode, p.stdout + p.stderr
 
+    def run_corrosion_variant(name, keys):
+        """Runs the pin config with `keys` instead of the NaCl medium; its summary, or None."""
+        out_dir = work / name
+        (work / f"{name}.toml").write_text(
+            CORROSION.replace('medium = "nacl"', keys).format(out=out_dir))
+        rc, text = resorb("run", str(work / f"{name}.toml"))
+        check(rc == 0, f"{name} run exit {rc}:\n{text}")
+        return json.loads((out_dir / "summary.json").read_text()) if rc == 0 else None
+
     # 1. A good run: summary keys, units, and the HDF5 values against the summary.
     out = work / "good"
     (work / "good.toml").write_text(GOOD.format(out=out))
@@ -114,13 +123,8 @@ def main():
               f"timeseries.csv: {rows[:2]}")
         check((corr_out / "corrosion.xdmf").exists(), "no corrosion.xdmf")
     # 1b". A calibrated alloy in the buffered in-vivo medium, from the data files.
-    vivo_out = work / "vivo"
-    vivo = CORROSION.replace('medium = "nacl"', 'alloy = "we43"\nmedium = "in_vivo"')
-    (work / "vivo.toml").write_text(vivo.format(out=vivo_out))
-    rc, text = resorb("run", str(work / "vivo.toml"))
-    check(rc == 0, f"in-vivo WE43 run exit {rc}:\n{text}")
-    if rc == 0:
-        summary = json.loads((vivo_out / "summary.json").read_text())
+    summary = run_corrosion_variant("vivo", 'alloy = "we43"\nmedium = "in_vivo"')
+    if summary:
         check(summary["alloy"] == "we43" and summary["medium"] == "in_vivo",
               f"summary alloy/medium {summary.get('alloy')}/{summary.get('medium')}")
         check(0 < summary["mass_loss_fraction"] < 0.5, "implausible in-vivo mass loss")
@@ -136,13 +140,8 @@ def main():
           f"calibrate without a unit: exit {rc}:\n{text}")
 
     # 1c. The surface damage model on the same pin: uniform recession at the given rate.
-    damage_out = work / "damage"
-    damage = CORROSION.replace('medium = "nacl"', 'model = "surface_damage"\nrate = "200 mm/year"')
-    (work / "damage.toml").write_text(damage.format(out=damage_out))
-    rc, text = resorb("run", str(work / "damage.toml"))
-    check(rc == 0, f"surface damage run exit {rc}:\n{text}")
-    if rc == 0:
-        summary = json.loads((damage_out / "summary.json").read_text())
+    summary = run_corrosion_variant("damage", 'model = "surface_damage"\nrate = "200 mm/year"')
+    if summary:
         check(summary["model"] == "surface_damage", f"summary model {summary.get('model')}")
         check(0 < summary["mass_loss_fraction"] < 1, "implausible damage mass loss")
     for name, config, needles in [

@@ -7,6 +7,8 @@
 #include <resorb/physics/transport.hpp>
 #include <resorb/solvers/time_stepping.hpp>
 
+#include "expect_error.hpp"
+
 #include <gtest/gtest.h>
 #include <petscsys.h>
 
@@ -18,6 +20,7 @@ using physics::Reaction;
 using physics::Species;
 using physics::SpeciesBoundary;
 using solvers::TimeScheme;
+using test_support::expect_input_error;
 
 namespace {
 
@@ -31,16 +34,6 @@ Species species(std::string name, double initial, double diffusivity) {
   s.initial = initial;
   s.default_diffusivity = diffusivity;
   return s;
-}
-
-template <class F>
-void expect_input_error(F&& f, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "no InputError; expected one mentioning '" << fragment << "'";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
 }
 
 } // namespace

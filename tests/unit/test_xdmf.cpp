@@ -6,7 +6,9 @@
 #include <resorb/io/xdmf.hpp>
 #include <resorb/mesh/box.hpp>
 
+#include "expect_error.hpp"
 #include <fmt/format.h>
+
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -111,12 +113,7 @@ bool has_file_ending_in(const fs::path& directory, std::string_view suffix) {
 /// Runs @p f, expecting resorb::Error with @p needle in its message.
 template <class F>
 void expect_error_containing(F&& f, const std::string& needle) {
-  try {
-    f();
-    ADD_FAILURE() << "expected resorb::Error containing '" << needle << "'";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << "message: " << e.what();
-  }
+  test_support::expect_error<Error>(std::forward<F>(f), needle);
 }
 
 } // namespace
