@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   Environment env(argc, argv);
   const bool parallel = mpi::size(MPI_COMM_WORLD) > 1;
   for (const auto& [n, iterations] :
-       std::initializer_list<std::pair<int, int>>{{16, 20}, {32, 5}, {53, 3}}) {
+       std::initializer_list<std::pair<int, int>>{{16, 20}, {32, 5}, {53, 3}, {99, 1}}) {
     auto* b = benchmark::RegisterBenchmark("corrosion_step", corrosion_step)
                   ->Arg(n)
                   ->Unit(benchmark::kMillisecond);

@@ -35,19 +35,32 @@ void restore_row_offsets(Mat a, const PetscInt* columns) {
 
 MatrixAssembler::MatrixAssembler(const fem::DofMap& dofmap, int block_size,
                                  const char* options_prefix)
-    : dofmap_(dofmap), block_size_(block_size),
-      matrix_(create_matrix(dofmap, block_size, options_prefix)) {
-  PetscBool seq = PETSC_FALSE, mpi = PETSC_FALSE;
-  RESORB_PETSC(
-      PetscObjectTypeCompare(reinterpret_cast<PetscObject>(matrix_.get()), MATSEQAIJ, &seq));
-  RESORB_PETSC(
-      PetscObjectTypeCompare(reinterpret_cast<PetscObject>(matrix_.get()), MATMPIAIJ, &mpi));
-  direct_ = seq || mpi;
+    : MatrixAssembler(dofmap, BlockCoupling::full(block_size), options_prefix) {
+}
+
+MatrixAssembler::MatrixAssembler(const fem::DofMap& dofmap, const BlockCoupling& coupling,
+                                 const char* options_prefix)
+    : dofmap_(dofmap), block_size_(coupling.components()), coupling_(coupling),
+      matrix_(create_matrix(dofmap, coupling, options_prefix)) {
+  direct_ = is_scalar_aij(matrix_.get());
+  if (!direct_)
+    coupling_ = BlockCoupling::full(block_size_); // block types store full blocks
+  coupled_start_.assign(1, 0);
+  for (int i = 0; i < block_size_; ++i) {
+    for (int j = 0; j < block_size_; ++j)
+      if (coupling_.couples(i, j))
+        coupled_.push_back(j);
+    coupled_start_.push_back(static_cast<int>(coupled_.size()));
+  }
   RESORB_REQUIRE(dofmap.nodes_per_cell() <= max_nodes_per_cell, Error,
                  fmt::format("matrix assembler: {} nodes per cell, at most {} supported",
                              dofmap.nodes_per_cell(), max_nodes_per_cell));
-  if (direct_)
+  if (direct_) {
+    PetscBool mpi = PETSC_FALSE;
+    RESORB_PETSC(
+        PetscObjectTypeCompare(reinterpret_cast<PetscObject>(matrix_.get()), MATMPIAIJ, &mpi));
     build_scatter_map(mpi == PETSC_TRUE);
+  }
 }
 
 MatrixAssembler::~MatrixAssembler() {
@@ -108,6 +121,18 @@ void MatrixAssembler::build_scatter_map(bool distributed) {
                              map.local_to_global(row), col));
   };
 
+  // The reference row: the first component with couplings to other nodes; its first
+  // column of a node locates the node. (With none, only the nodes' own blocks are stored.)
+  int ref = 0;
+  while (ref < block_size_ && coupled_start_[ref + 1] == coupled_start_[ref])
+    ++ref;
+  const bool between = ref < block_size_;
+  const PetscInt width = between ? coupled_start_[ref + 1] - coupled_start_[ref] : 1;
+  const PetscInt first_coupled =
+      between ? coupled_[static_cast<std::size_t>(coupled_start_[ref])] : 0;
+  if (!between)
+    ref = 0;
+
   block_offset_.resize(nc * n * n);
   for (std::size_t c = 0; c < nc; ++c)
     for (std::size_t a = 0; a < n; ++a) {
@@ -123,24 +148,40 @@ void MatrixAssembler::build_scatter_map(bool distributed) {
               ghost_columns_.begin() + static_cast<std::ptrdiff_t>(ghost_row_start_[g + 1]);
           offset = static_cast<std::int32_t>(
               std::lower_bound(first, last, static_cast<PetscInt>(gcol)) - first);
+        } else if (a == b || !between) {
+          // The row's own node: its first column in the reference row, after `width`
+          // values of each node before it. (Without couplings between nodes, k is unused.)
+          if (a == b && between) {
+            const auto row = static_cast<std::size_t>(bs * r + ref);
+            const PetscInt* first = diag_cols + diag_rows[row];
+            const PetscInt* last = diag_cols + diag_rows[row + 1];
+            const auto target = static_cast<PetscInt>(bs * r);
+            const PetscInt* p = std::lower_bound(first, last, target);
+            if (p == last || *p != target)
+              throw missing(r, gcol);
+            offset = static_cast<std::int32_t>((p - first) / width);
+          }
         } else if (gcol >= lo && gcol < hi) {
-          const PetscInt* first = diag_cols + diag_rows[static_cast<std::size_t>(bs * r)];
-          const PetscInt* last = diag_cols + diag_rows[static_cast<std::size_t>(bs * r + 1)];
-          const auto target = static_cast<PetscInt>(bs * (gcol - lo));
+          const auto row = static_cast<std::size_t>(bs * r + ref);
+          const PetscInt* first = diag_cols + diag_rows[row];
+          const PetscInt* last = diag_cols + diag_rows[row + 1];
+          const auto target = static_cast<PetscInt>(bs * (gcol - lo) + first_coupled);
           const PetscInt* p = std::lower_bound(first, last, target);
           if (p == last || *p != target)
             throw missing(r, gcol);
-          offset = static_cast<std::int32_t>(p - first);
+          const PetscInt own = gcol - lo > r ? bs : 0; // the row node's values come first
+          offset = static_cast<std::int32_t>((p - first - own) / width);
         } else {
           // Off-diagonal columns are compacted through garray; rows are short, search them.
-          const PetscInt* first = off_cols + off_rows[static_cast<std::size_t>(bs * r)];
-          const PetscInt* last = off_cols + off_rows[static_cast<std::size_t>(bs * r + 1)];
-          const auto target = static_cast<PetscInt>(bs * gcol);
+          const auto row = static_cast<std::size_t>(bs * r + ref);
+          const PetscInt* first = off_cols + off_rows[row];
+          const PetscInt* last = off_cols + off_rows[row + 1];
+          const auto target = static_cast<PetscInt>(bs * gcol + first_coupled);
           const PetscInt* p =
               std::find_if(first, last, [&](PetscInt k) { return garray[k] == target; });
           if (p == last)
             throw missing(r, gcol);
-          offset = -static_cast<std::int32_t>(p - first) - 1;
+          offset = -static_cast<std::int32_t>((p - first) / width) - 1;
         }
         block_offset_[(c * n + a) * n + b] = offset;
       }
@@ -187,11 +228,21 @@ void MatrixAssembler::add(LocalIndex cell, const double* ke) {
         PetscScalar* off = off_diagonal_values_ == nullptr
                                ? nullptr
                                : off_diagonal_values_ + off_diagonal_rows_[row];
+        const int* coupled = coupled_.data() + coupled_start_[i];
+        const int width = coupled_start_[i + 1] - coupled_start_[i];
         for (int b = 0; b < n; ++b) {
           const std::int32_t k = offsets[a * n + b];
-          PetscScalar* dst = k >= 0 ? diag + k : off - k - 1;
-          for (int j = 0; j < bs; ++j)
-            dst[j] += src_row[bs * b + j];
+          const double* src = src_row + bs * b;
+          if (b == a) {
+            PetscScalar* dst = diag + k * width;
+            for (int j = 0; j < bs; ++j)
+              dst[j] += src[j];
+            continue;
+          }
+          PetscScalar* dst =
+              k >= 0 ? diag + k * width + (nodes[b] > r ? bs : 0) : off + (-k - 1) * width;
+          for (int t = 0; t < width; ++t)
+            dst[t] += src[coupled[t]];
         }
       } else {
         const auto g = static_cast<std::size_t>(r - nowned);
@@ -216,13 +267,33 @@ void MatrixAssembler::end() {
       RESORB_PETSC(MatSeqAIJRestoreArray(off_diagonal_, &off_diagonal_values_));
     const IndexMap& map = dofmap_.index_map();
     const std::size_t block = static_cast<std::size_t>(block_size_) * block_size_;
+    const bool full = coupling_.is_full();
+    const PetscInt bs = block_size_;
+    std::vector<PetscInt> columns;
+    std::vector<PetscScalar> values;
     for (std::size_t g = 0; g + 1 < ghost_row_start_.size(); ++g) {
-      const auto row =
+      const auto node =
           static_cast<PetscInt>(map.local_to_global(map.num_owned() + static_cast<LocalIndex>(g)));
       const auto ncols = static_cast<PetscInt>(ghost_row_start_[g + 1] - ghost_row_start_[g]);
-      RESORB_PETSC(MatSetValuesBlocked(matrix_.get(), 1, &row, ncols,
-                                       &ghost_columns_[ghost_row_start_[g]],
-                                       &ghost_values_[ghost_row_start_[g] * block], ADD_VALUES));
+      const PetscInt* nodes = &ghost_columns_[ghost_row_start_[g]];
+      const PetscScalar* dense = &ghost_values_[ghost_row_start_[g] * block];
+      if (full) {
+        RESORB_PETSC(MatSetValuesBlocked(matrix_.get(), 1, &node, ncols, nodes, dense, ADD_VALUES));
+        continue;
+      }
+      for (PetscInt i = 0; i < bs; ++i) { // only the stored entries of each scalar row
+        columns.clear();
+        values.clear();
+        for (PetscInt c = 0; c < ncols; ++c)
+          for (PetscInt j = 0; j < bs; ++j)
+            if (nodes[c] == node || coupling_.couples(static_cast<int>(i), static_cast<int>(j))) {
+              columns.push_back(nodes[c] * bs + j);
+              values.push_back(dense[i * bs * ncols + bs * c + j]);
+            }
+        const PetscInt row = node * bs + i;
+        RESORB_PETSC(MatSetValues(matrix_.get(), 1, &row, static_cast<PetscInt>(columns.size()),
+                                  columns.data(), values.data(), ADD_VALUES));
+      }
     }
   }
   open_ = false;

@@ -103,25 +103,52 @@ std::vector<PetscInt> local_to_global_nodes(const IndexMap& map) {
 }
 } // namespace
 
+bool is_scalar_aij(Mat a) {
+  PetscBool aij = PETSC_FALSE;
+  RESORB_PETSC(
+      PetscObjectTypeCompareAny(reinterpret_cast<PetscObject>(a), &aij, MATSEQAIJ, MATMPIAIJ, ""));
+  return aij == PETSC_TRUE;
+}
+
 Matrix create_matrix(const fem::DofMap& dofmap, int block_size, const char* options_prefix) {
+  return create_matrix(dofmap, BlockCoupling::full(block_size), options_prefix);
+}
+
+Matrix create_matrix(const fem::DofMap& dofmap, const BlockCoupling& coupling,
+                     const char* options_prefix) {
   const IndexMap& map = dofmap.index_map();
   const NodeSparsity s = node_sparsity(dofmap);
-  const auto n = static_cast<PetscInt>(map.num_owned()) * block_size;
+  const int block_size = coupling.components();
+  const auto bs = static_cast<PetscInt>(block_size);
+  const auto n = static_cast<PetscInt>(map.num_owned()) * bs;
   Matrix A;
   RESORB_PETSC(MatCreate(map.comm(), A.out()));
   RESORB_PETSC(MatSetSizes(A.get(), n, n, PETSC_DETERMINE, PETSC_DETERMINE));
-  RESORB_PETSC(MatSetBlockSize(A.get(), block_size));
+  RESORB_PETSC(MatSetBlockSize(A.get(), bs));
   RESORB_PETSC(MatSetType(A.get(), MATAIJ));
   if (options_prefix != nullptr)
     RESORB_PETSC(MatSetOptionsPrefix(A.get(), options_prefix));
   RESORB_PETSC(MatSetFromOptions(A.get()));
-  RESORB_PETSC(MatXAIJSetPreallocation(A.get(), block_size, s.diagonal.data(),
-                                       s.off_diagonal.data(), nullptr, nullptr));
+  const bool reduced = !coupling.is_full() && is_scalar_aij(A.get());
+  if (!reduced) {
+    RESORB_PETSC(MatXAIJSetPreallocation(A.get(), bs, s.diagonal.data(), s.off_diagonal.data(),
+                                         nullptr, nullptr));
+  } else {
+    // Scalar row (r, i): the node's own b values plus count(i) per neighbour node.
+    std::vector<PetscInt> diagonal(static_cast<std::size_t>(n)), off_diagonal(diagonal.size());
+    for (std::size_t r = 0; r < s.diagonal.size(); ++r)
+      for (int i = 0; i < block_size; ++i) {
+        const auto row = r * static_cast<std::size_t>(block_size) + static_cast<std::size_t>(i);
+        diagonal[row] = bs + (s.diagonal[r] - 1) * coupling.count(i);
+        off_diagonal[row] = s.off_diagonal[r] * coupling.count(i);
+      }
+    RESORB_PETSC(MatSeqAIJSetPreallocation(A.get(), 0, diagonal.data()));
+    RESORB_PETSC(MatMPIAIJSetPreallocation(A.get(), 0, diagonal.data(), 0, off_diagonal.data()));
+  }
   const auto l2g = local_to_global_nodes(map);
   ISLocalToGlobalMapping mapping = nullptr;
-  RESORB_PETSC(ISLocalToGlobalMappingCreate(map.comm(), block_size,
-                                            static_cast<PetscInt>(l2g.size()), l2g.data(),
-                                            PETSC_COPY_VALUES, &mapping));
+  RESORB_PETSC(ISLocalToGlobalMappingCreate(map.comm(), bs, static_cast<PetscInt>(l2g.size()),
+                                            l2g.data(), PETSC_COPY_VALUES, &mapping));
   RESORB_PETSC(MatSetLocalToGlobalMapping(A.get(), mapping, mapping));
   RESORB_PETSC(ISLocalToGlobalMappingDestroy(&mapping));
   // Exact preallocation: any new nonzero is a bug, not a reason to malloc.
@@ -130,13 +157,30 @@ Matrix create_matrix(const fem::DofMap& dofmap, int block_size, const char* opti
   // layout is final and assemblers can address it directly.
   {
     std::vector<PetscScalar> zeros;
+    std::vector<PetscInt> columns;
     for (LocalIndex r = 0; r < map.num_owned(); ++r) {
-      const auto row = static_cast<std::size_t>(r);
-      const auto ncols = static_cast<PetscInt>(s.row_start[row + 1] - s.row_start[row]);
-      zeros.assign(static_cast<std::size_t>(ncols * block_size * block_size), 0.0);
+      const auto node = static_cast<std::size_t>(r);
+      const auto first = s.columns.begin() + static_cast<std::ptrdiff_t>(s.row_start[node]);
+      const auto last = s.columns.begin() + static_cast<std::ptrdiff_t>(s.row_start[node + 1]);
       const auto grow = static_cast<PetscInt>(map.local_to_global(r));
-      RESORB_PETSC(MatSetValuesBlocked(A.get(), 1, &grow, ncols, &s.columns[s.row_start[row]],
-                                       zeros.data(), INSERT_VALUES));
+      if (!reduced) {
+        const auto ncols = static_cast<PetscInt>(last - first);
+        zeros.assign(static_cast<std::size_t>(ncols * bs * bs), 0.0);
+        RESORB_PETSC(
+            MatSetValuesBlocked(A.get(), 1, &grow, ncols, &*first, zeros.data(), INSERT_VALUES));
+        continue;
+      }
+      for (int i = 0; i < block_size; ++i) {
+        columns.clear();
+        for (auto c = first; c != last; ++c)
+          for (int j = 0; j < block_size; ++j)
+            if (*c == grow || coupling.couples(i, j))
+              columns.push_back(*c * bs + j);
+        zeros.assign(columns.size(), 0.0);
+        const PetscInt row = grow * bs + i;
+        RESORB_PETSC(MatSetValues(A.get(), 1, &row, static_cast<PetscInt>(columns.size()),
+                                  columns.data(), zeros.data(), INSERT_VALUES));
+      }
     }
   }
   RESORB_PETSC(MatAssemblyBegin(A.get(), MAT_FINAL_ASSEMBLY));

@@ -134,7 +134,8 @@ struct ReactionDiffusion::Solver {
 };
 
 solvers::OptionList ReactionDiffusion::default_solver_options() {
-  // Newton with backtracking; GMRES + block Jacobi/ILU(0): the operator is a mass matrix
+  // Newton with backtracking; GMRES + block Jacobi/ILU(0) (the preconditioner type itself
+  // is chosen in configure_preconditioner()): the operator is a mass matrix
   // plus diffusion, nonsymmetric through the reaction Jacobian. Tolerances: a linear
   // problem converges in one Newton step, and the bookkeeping (which relies on the residual
   // at free nodes being zero) closes to ~1e-10 of the step's change. Zero pivots: in SI
@@ -149,7 +150,6 @@ solvers::OptionList ReactionDiffusion::default_solver_options() {
           {"-snes_stol", "0"},
           {"-ksp_type", "gmres"},
           {"-ksp_rtol", "1e-11"},
-          {"-pc_type", "bjacobi"},
           {"-sub_pc_type", "ilu"},
           {"-sub_pc_factor_shift_type", "nonzero"},
           {"-sub_pc_factor_zeropivot", "1e-300"},
@@ -334,7 +334,10 @@ ReactionDiffusion::ReactionDiffusion(const mesh::TetMesh& mesh, std::vector<Spec
 
   // Jacobian storage and the nonlinear solver, created once.
   const std::string& prefix = settings_.options_prefix;
-  assembler_ = std::make_unique<la::MatrixAssembler>(dofmap_, n, prefix.c_str());
+  // Species react within a node and diffuse on their own: between nodes only the diagonal
+  // of each block is stored (see la::BlockCoupling).
+  assembler_ = std::make_unique<la::MatrixAssembler>(dofmap_, la::BlockCoupling::diagonal(n),
+                                                     prefix.c_str());
   RESORB_PETSC(SNESCreate(mesh.comm(), solver_->snes.out()));
   SNES snes = solver_->snes.get();
   RESORB_PETSC(SNESSetOptionsPrefix(snes, prefix.c_str()));
@@ -344,11 +347,90 @@ ReactionDiffusion::ReactionDiffusion(const mesh::TetMesh& mesh, std::vector<Spec
       SNESSetJacobian(snes, assembler_->matrix(), assembler_->matrix(), &Solver::jacobian, this));
   RESORB_PETSC(SNESSetTolerances(snes, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT,
                                  settings_.max_newton_iterations, -1));
+  PetscBool user_pc = PETSC_FALSE;
+  RESORB_PETSC(PetscOptionsHasName(nullptr, prefix.c_str(), "-pc_type", &user_pc));
   solvers::set_default_options(prefix, default_solver_options());
   PetscBool user_atol = PETSC_FALSE;
   RESORB_PETSC(PetscOptionsHasName(nullptr, prefix.c_str(), "-snes_atol", &user_atol));
   solver_->user_atol = user_atol == PETSC_TRUE;
   solvers::read_options_checked(prefix, [&] { RESORB_PETSC(SNESSetFromOptions(snes)); });
+  configure_preconditioner(user_pc == PETSC_TRUE);
+}
+
+void ReactionDiffusion::configure_preconditioner(bool user_pc) {
+  // Fast species (diffusivity within a factor 10 of the fastest, e.g. OH⁻ and the buffer)
+  // have D dt / h² of hundreds: ILU's iterations grow with the mesh for them, AMG's do not.
+  // The slow ones (and immobile films) are mass-dominated: ILU suffices. The reactions
+  // couple the two groups node by node, hence a multiplicative split.
+  const int n = num_species();
+  const auto un = static_cast<std::size_t>(n);
+  const MPI_Comm comm = mesh_.comm();
+  std::vector<double> fastest(un, 0.0);
+  for (std::size_t c = 0; c < base_diffusivity_.size() / un; ++c)
+    for (std::size_t i = 0; i < un; ++i)
+      fastest[i] = std::max(fastest[i], base_diffusivity_[c * un + i]);
+  for (auto& d : fastest)
+    d = mpi::max(comm, d);
+  const double top = *std::max_element(fastest.begin(), fastest.end());
+  std::vector<int> fast, slow;
+  for (int i = 0; i < n; ++i)
+    (top > 0 && fastest[static_cast<std::size_t>(i)] >= 0.1 * top ? fast : slow).push_back(i);
+  const bool mixed = !fast.empty() && !slow.empty();
+
+  const std::string& prefix = settings_.options_prefix;
+  KSP ksp = nullptr;
+  PC pc = nullptr;
+  RESORB_PETSC(SNESGetKSP(solver_->snes.get(), &ksp));
+  RESORB_PETSC(KSPGetPC(ksp, &pc));
+  const double vertices = static_cast<double>(dofmap_.index_map().size_global());
+  // The type is set here, not through the options database: a default left there would
+  // reach every later problem under the same prefix, whatever its species.
+  if (!user_pc) {
+    const bool split = mixed && vertices >= fieldsplit_min_vertices;
+    RESORB_PETSC(PCSetType(pc, split ? PCFIELDSPLIT : PCBJACOBI));
+    solvers::read_options_checked(prefix, [&] { RESORB_PETSC(PCSetFromOptions(pc)); });
+  }
+  PetscBool fieldsplit = PETSC_FALSE;
+  RESORB_PETSC(
+      PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), PCFIELDSPLIT, &fieldsplit));
+  PetscBool user_fields = PETSC_FALSE;
+  RESORB_PETSC(
+      PetscOptionsHasName(nullptr, prefix.c_str(), "-pc_fieldsplit_0_fields", &user_fields));
+  if (!fieldsplit || user_fields || !mixed)
+    return; // the user's own split (or PETSc's default of one split per species)
+  solvers::set_default_options(prefix, {{"-pc_fieldsplit_type", "multiplicative"}});
+  solvers::set_default_options(prefix + "fieldsplit_slow_",
+                               {{"-ksp_type", "preonly"},
+                                {"-pc_type", "bjacobi"},
+                                {"-sub_pc_type", "ilu"},
+                                {"-sub_pc_factor_shift_type", "nonzero"},
+                                {"-sub_pc_factor_zeropivot", "1e-300"}});
+  solvers::set_default_options(prefix + "fieldsplit_fast_",
+                               {{"-ksp_type", "preonly"},
+                                {"-pc_type", "hypre"},
+                                {"-pc_hypre_type", "boomeramg"},
+                                // The usual 3D settings (measured on the 53³ box: 1.5 s per
+                                // step against 2.4 s with hypre's own defaults).
+                                {"-pc_hypre_boomeramg_coarsen_type", "HMIS"},
+                                {"-pc_hypre_boomeramg_interp_type", "ext+i"},
+                                {"-pc_hypre_boomeramg_P_max", "4"},
+                                {"-pc_hypre_boomeramg_agg_nl", "1"}});
+  const auto owned = static_cast<std::size_t>(dofmap_.index_map().num_owned());
+  const auto first = static_cast<PetscInt>(dofmap_.index_map().offset()) * n;
+  for (const auto& [name, group] : {std::pair{"slow", &slow}, std::pair{"fast", &fast}}) {
+    std::vector<PetscInt> rows;
+    rows.reserve(owned * group->size());
+    for (std::size_t r = 0; r < owned; ++r)
+      for (const int i : *group)
+        rows.push_back(first + static_cast<PetscInt>(r) * n + i);
+    IS is = nullptr;
+    RESORB_PETSC(ISCreateGeneral(comm, static_cast<PetscInt>(rows.size()), rows.data(),
+                                 PETSC_COPY_VALUES, &is));
+    const PetscErrorCode code = PCFieldSplitSetIS(pc, name, is);
+    RESORB_PETSC(ISDestroy(&is));
+    RESORB_PETSC(code);
+  }
+  solvers::read_options_checked(prefix, [&] { RESORB_PETSC(PCSetFromOptions(pc)); });
 }
 
 ReactionDiffusion::~ReactionDiffusion() = default;

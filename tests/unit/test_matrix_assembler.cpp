@@ -1,5 +1,6 @@
 // The direct (scatter into AIJ storage) assembly path against PETSc's own
-// MatSetValuesBlockedLocal() path, on 1 and 2 ranks, P1 and P2, block sizes 1 and 3.
+// MatSetValuesBlockedLocal() path, and the reduced (species-diagonal) pattern against full
+// blocks, on 1 and 2 ranks, P1 and P2, block sizes 1, 3 and 4.
 #include <resorb/core/error.hpp>
 #include <resorb/core/mpi.hpp>
 #include <resorb/fem/dof_map.hpp>
@@ -101,8 +102,66 @@ TEST_P(MatrixAssemblerTest, DirectPathMatchesMatSetValues) {
   EXPECT_GT(frobenius, 0.0);
 }
 
+/// Element matrix of @p bs species that react within a node and diffuse on their own:
+/// full node blocks, diagonal blocks between distinct nodes.
+void species_matrix(const fem::DofMap& dofmap, LocalIndex cell, int bs, double scale,
+                    std::vector<double>& ke) {
+  element_matrix(dofmap, cell, bs, scale, ke);
+  const auto n = static_cast<int>(dofmap.nodes_per_cell());
+  const int m = bs * n;
+  for (int a = 0; a < n; ++a)
+    for (int b = 0; b < n; ++b)
+      for (int i = 0; i < bs; ++i)
+        for (int j = 0; j < bs; ++j)
+          if (a != b && i != j)
+            ke[static_cast<std::size_t>((bs * a + i) * m + bs * b + j)] = 0.0;
+}
+
+TEST_P(MatrixAssemblerTest, DiagonalCouplingStoresLessAndMatchesFullBlocks) {
+  const auto [degree, bs] = GetParam();
+  const auto mesh = mesh::make_box(MPI_COMM_WORLD, {4, 3, 5}, {0, 0, 0}, {1, 1, 1});
+  const fem::DofMap dofmap(mesh, degree);
+
+  la::MatrixAssembler reduced(dofmap, la::BlockCoupling::diagonal(bs));
+  ASSERT_TRUE(reduced.direct());
+  la::MatrixAssembler full(dofmap, bs);
+  // A block type cannot hold the reduced pattern: it stores full blocks and still agrees.
+  RESORB_PETSC(PetscOptionsSetValue(nullptr, "-blocked_mat_type", "baij"));
+  la::MatrixAssembler blocked(dofmap, la::BlockCoupling::diagonal(bs), "blocked_");
+  RESORB_PETSC(PetscOptionsClearValue(nullptr, "-blocked_mat_type"));
+  ASSERT_FALSE(blocked.direct());
+
+  const auto nc = static_cast<LocalIndex>(dofmap.cell_nodes().size() /
+                                          static_cast<std::size_t>(dofmap.nodes_per_cell()));
+  for (const double scale : {1.0, -2.5}) { // reassembly reuses the map and starts from zero
+    std::vector<double> ke;
+    for (auto* assembler : {&reduced, &full, &blocked}) {
+      assembler->begin();
+      for (LocalIndex c = 0; c < nc; ++c) {
+        species_matrix(dofmap, c, bs, scale, ke);
+        assembler->add(c, ke.data());
+      }
+      assembler->end();
+    }
+    EXPECT_LT(relative_difference(reduced.matrix(), full.matrix()), 1e-13);
+    EXPECT_LT(relative_difference(blocked.matrix(), full.matrix()), 1e-13);
+  }
+
+  // Stored values: b² per node pair in full blocks; b² per node and b per distinct pair.
+  MatInfo info_reduced{}, info_full{};
+  RESORB_PETSC(MatGetInfo(reduced.matrix(), MAT_GLOBAL_SUM, &info_reduced));
+  RESORB_PETSC(MatGetInfo(full.matrix(), MAT_GLOBAL_SUM, &info_full));
+  const double nodes = static_cast<double>(dofmap.index_map().size_global());
+  const double pairs = info_full.nz_used / (bs * bs); // node pairs, including (r, r)
+  EXPECT_DOUBLE_EQ(info_reduced.nz_used, nodes * bs * bs + (pairs - nodes) * bs);
+  if (bs > 1) {
+    EXPECT_LT(info_reduced.nz_used, info_full.nz_used);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Elements, MatrixAssemblerTest,
-                         ::testing::Values(Case{1, 1}, Case{1, 3}, Case{2, 1}, Case{2, 3}),
+                         ::testing::Values(Case{1, 1}, Case{1, 3}, Case{1, 4}, Case{2, 1},
+                                           Case{2, 3}),
                          [](const auto& info) {
                            return fmt::format("P{}_bs{}", info.param.degree, info.param.block_size);
                          });

@@ -3,6 +3,7 @@
 /// Adds element matrices straight into a PETSc matrix's storage through positions computed
 /// once per sparsity pattern.
 
+#include "resorb/la/block_coupling.hpp"
 #include "resorb/la/petsc.hpp"
 
 #include <cstdint>
@@ -24,8 +25,14 @@ namespace resorb::la {
 /// Usage: begin(); add(cell, ke) for every cell (any order, any subset); end().
 class MatrixAssembler {
 public:
-  /// Creates the matrix (see create_matrix()) and the scatter map. Collective.
+  /// Creates the matrix (see create_matrix()) with full blocks and the scatter map.
+  /// Collective.
   MatrixAssembler(const fem::DofMap& dofmap, int block_size, const char* options_prefix = nullptr);
+  /// As above, storing between distinct nodes only what @p coupling flags (AIJ types).
+  /// Element matrices keep their dense layout; their entries outside the coupling must be
+  /// zero and are not read. Collective.
+  MatrixAssembler(const fem::DofMap& dofmap, const BlockCoupling& coupling,
+                  const char* options_prefix = nullptr);
   ~MatrixAssembler();
   MatrixAssembler(const MatrixAssembler&) = delete;
   MatrixAssembler& operator=(const MatrixAssembler&) = delete;
@@ -49,12 +56,17 @@ private:
 
   const fem::DofMap& dofmap_;
   int block_size_;
+  BlockCoupling coupling_; // what the matrix stores between distinct nodes
+  // Per component i: the coupled components j of a distinct node (row-major lists).
+  std::vector<int> coupled_start_, coupled_;
   Matrix matrix_;
   bool direct_ = false;
   bool open_ = false;
-  // Per cell, per (row node, column node) pair: the column offset of the block within its
-  // scalar rows, >= 0 in the diagonal part, -(offset + 1) in the off-diagonal part, or the
-  // block index within the ghost row for rows owned elsewhere.
+  // Per cell, per (row node, column node) pair: k, the number of other nodes before the
+  // column node in the row node's (diagonal or off-diagonal) part, >= 0 in the diagonal
+  // part, -(k + 1) in the off-diagonal part, or the node's index within the ghost row for
+  // rows owned elsewhere. Row (r, i) then finds a distinct node's values at
+  // k · count(i) (+ b when the row's own node comes first) and its own at k · count(i).
   std::vector<std::int32_t> block_offset_;
   Mat diagonal_ = nullptr, off_diagonal_ = nullptr; // parts of matrix_ (not owned)
   std::vector<PetscInt> diagonal_rows_;             // CSR row offsets of the parts

@@ -3,6 +3,7 @@
 /// RAII ownership of PETSc objects and creation of matrices/vectors laid out by a DofMap.
 
 #include "resorb/fem/dof_map.hpp"
+#include "resorb/la/block_coupling.hpp"
 
 #include <petscksp.h>
 
@@ -78,6 +79,17 @@ struct NodeSparsity {
 /// (e.g. `-mat_type baij`). Collective.
 [[nodiscard]] Matrix create_matrix(const fem::DofMap& dofmap, int block_size,
                                    const char* options_prefix = nullptr);
+
+/// As above, storing between distinct nodes only the component pairs that @p coupling
+/// flags (a node's own block is always full). The reduced pattern needs scalar storage: it
+/// is used when the matrix type is (Seq|MPI)AIJ, and full blocks are stored for any other
+/// type that PETSc options select. Collective.
+[[nodiscard]] Matrix create_matrix(const fem::DofMap& dofmap, const BlockCoupling& coupling,
+                                   const char* options_prefix = nullptr);
+
+/// True when @p a is a (Seq|MPI)AIJ matrix, whose storage create_matrix() can reduce and
+/// MatrixAssembler can address directly.
+[[nodiscard]] bool is_scalar_aij(Mat a);
 
 /// Creates a ghosted vector (owned entries, then ghost entries in the local form) for
 /// @p block_size DOFs per node of @p dofmap.

@@ -161,6 +161,13 @@ public:
   static constexpr const char* options_prefix = "transport_";
   /// Defaults under the prefix (applied unless the options database sets them).
   [[nodiscard]] static solvers::OptionList default_solver_options();
+  /// From this many mesh vertices on, and when some species diffuse fast (within a factor
+  /// 10 of the fastest) and others do not, the default preconditioner is a multiplicative
+  /// field split: hypre BoomerAMG on the fast species (sub-prefix `fieldsplit_fast_`),
+  /// block Jacobi/ILU(0) on the rest (`fieldsplit_slow_`). Below it, ILU(0) on the whole
+  /// system is cheaper (measured, benchmarks/RESULTS.md). `-<prefix>pc_type fieldsplit`
+  /// selects the split at any size.
+  static constexpr double fieldsplit_min_vertices = 10000;
 
 private:
   struct Solver;    // SNES and its callbacks
@@ -172,6 +179,7 @@ private:
   [[nodiscard]] double error_estimate(double dt) const;
   void accept(double dt);
   void record_balances(double dt);
+  void configure_preconditioner(bool user_pc); // see fieldsplit_min_vertices
 
   const mesh::TetMesh& mesh_;
   std::vector<Species> species_;
