@@ -13,6 +13,9 @@ find_package(METIS REQUIRED)
 # Header-only Boost.Graph: reverse Cuthill–McKee vertex numbering.
 find_package(Boost 1.74 REQUIRED CONFIG)
 find_package(KokkosFallback REQUIRED)
+# Header-only CGAL 5.5 (plain double kernels only so far, so no GMP is linked).
+set(CGAL_DISABLE_GMP ON)
+find_package(CGAL 5.5 REQUIRED CONFIG)
 find_package(tomlplusplus REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(fmt REQUIRED)

@@ -5,6 +5,7 @@
 #include "resorb/mesh/cut_cell.hpp"
 
 #include "fem/cell_loop.hpp"
+#include "mesh/triangle_search.hpp"
 
 #include <fmt/format.h>
 
@@ -116,7 +117,9 @@ std::vector<double> gather_triangles(const Field& phi, std::span<const double> c
 /// Calls found(node, squared distance, triangle) for every local node of @p dofmap with the
 /// closest of the gathered @p triangles (@p stride values each) when it lies within @p band;
 /// found(node, band², -1) otherwise. Only nodes in the triangles' bounding box grown by the
-/// band can be nearer than the band; the others are not searched.
+/// band can be nearer than the band; the others are not searched, and the rest find their
+/// candidate through an AABB tree (a scan of every triangle per node made redistancing
+/// 70 % of a corroding pin's run time at 8k vertices).
 template <class Found>
 void closest_triangles(const DofMap& dofmap, const std::vector<double>& triangles, int stride,
                        double band, const Found& found) {
@@ -130,6 +133,7 @@ void closest_triangles(const DofMap& dofmap, const std::vector<double>& triangle
       lo[k % 3] = std::min(lo[k % 3], triangles[stride_z * t + k] - band);
       hi[k % 3] = std::max(hi[k % 3], triangles[stride_z * t + k] + band);
     }
+  const mesh::TriangleSearch search(triangles, stride);
   const auto xn = dofmap.node_coordinates();
   const auto nodes = static_cast<std::size_t>(dofmap.index_map().size_local());
   for (std::size_t a = 0; a < nodes; ++a) {
@@ -137,14 +141,17 @@ void closest_triangles(const DofMap& dofmap, const std::vector<double>& triangle
     double best = band * band;
     std::ptrdiff_t closest = -1;
     if (p[0] >= lo[0] && p[0] <= hi[0] && p[1] >= lo[1] && p[1] <= hi[1] && p[2] >= lo[2] &&
-        p[2] <= hi[2])
-      for (std::size_t t = 0; t < count; ++t) {
-        const double d = squared_distance_to_triangle(p, &triangles[stride_z * t]);
+        p[2] <= hi[2]) {
+      const std::ptrdiff_t t = search.nearest(p);
+      if (t >= 0) {
+        const double d =
+            squared_distance_to_triangle(p, &triangles[stride_z * static_cast<std::size_t>(t)]);
         if (d < best) {
           best = d;
-          closest = static_cast<std::ptrdiff_t>(t);
+          closest = t;
         }
       }
+    }
     found(a, best, closest);
   }
 }
