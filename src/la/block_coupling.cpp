@@ -2,8 +2,6 @@
 
 #include "resorb/core/error.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
 namespace resorb::la {
@@ -18,27 +16,23 @@ void require_components(int components) {
 
 BlockCoupling BlockCoupling::full(int components) {
   require_components(components);
-  const auto b = static_cast<std::size_t>(components);
-  return {components, std::vector<std::uint8_t>(b * b, 1)};
+  BlockCoupling c;
+  for (int i = 0; i < components; ++i) {
+    for (int j = 0; j < components; ++j)
+      c.partners_.push_back(j);
+    c.start_.push_back(static_cast<int>(c.partners_.size()));
+  }
+  return c;
 }
 
 BlockCoupling BlockCoupling::diagonal(int components) {
   require_components(components);
-  const auto b = static_cast<std::size_t>(components);
-  std::vector<std::uint8_t> flags(b * b, 0);
-  for (std::size_t i = 0; i < b; ++i)
-    flags[i * b + i] = 1;
-  return {components, std::move(flags)};
-}
-
-int BlockCoupling::count(int i) const {
-  const auto first = between_nodes_.begin() + static_cast<std::ptrdiff_t>(i * components_);
-  return static_cast<int>(std::count(first, first + components_, std::uint8_t{1}));
-}
-
-bool BlockCoupling::is_full() const {
-  return std::all_of(between_nodes_.begin(), between_nodes_.end(),
-                     [](std::uint8_t f) { return f != 0; });
+  BlockCoupling c;
+  for (int i = 0; i < components; ++i) {
+    c.partners_.push_back(i);
+    c.start_.push_back(static_cast<int>(c.partners_.size()));
+  }
+  return c;
 }
 
 } // namespace resorb::la

@@ -45,13 +45,6 @@ MatrixAssembler::MatrixAssembler(const fem::DofMap& dofmap, const BlockCoupling&
   direct_ = is_scalar_aij(matrix_.get());
   if (!direct_)
     coupling_ = BlockCoupling::full(block_size_); // block types store full blocks
-  coupled_start_.assign(1, 0);
-  for (int i = 0; i < block_size_; ++i) {
-    for (int j = 0; j < block_size_; ++j)
-      if (coupling_.couples(i, j))
-        coupled_.push_back(j);
-    coupled_start_.push_back(static_cast<int>(coupled_.size()));
-  }
   RESORB_REQUIRE(dofmap.nodes_per_cell() <= max_nodes_per_cell, Error,
                  fmt::format("matrix assembler: {} nodes per cell, at most {} supported",
                              dofmap.nodes_per_cell(), max_nodes_per_cell));
@@ -124,12 +117,11 @@ void MatrixAssembler::build_scatter_map(bool distributed) {
   // The reference row: the first component with couplings to other nodes; its first
   // column of a node locates the node. (With none, only the nodes' own blocks are stored.)
   int ref = 0;
-  while (ref < block_size_ && coupled_start_[ref + 1] == coupled_start_[ref])
+  while (ref < block_size_ && coupling_.partners(ref).empty())
     ++ref;
   const bool between = ref < block_size_;
-  const PetscInt width = between ? coupled_start_[ref + 1] - coupled_start_[ref] : 1;
-  const PetscInt first_coupled =
-      between ? coupled_[static_cast<std::size_t>(coupled_start_[ref])] : 0;
+  const auto width = between ? static_cast<PetscInt>(coupling_.partners(ref).size()) : 1;
+  const PetscInt first_coupled = between ? coupling_.partners(ref).front() : 0;
   if (!between)
     ref = 0;
 
@@ -228,8 +220,8 @@ void MatrixAssembler::add(LocalIndex cell, const double* ke) {
         PetscScalar* off = off_diagonal_values_ == nullptr
                                ? nullptr
                                : off_diagonal_values_ + off_diagonal_rows_[row];
-        const int* coupled = coupled_.data() + coupled_start_[i];
-        const int width = coupled_start_[i + 1] - coupled_start_[i];
+        const auto partners = coupling_.partners(i);
+        const auto width = static_cast<int>(partners.size());
         for (int b = 0; b < n; ++b) {
           const std::int32_t k = offsets[a * n + b];
           const double* src = src_row + bs * b;
@@ -242,7 +234,7 @@ void MatrixAssembler::add(LocalIndex cell, const double* ke) {
           PetscScalar* dst =
               k >= 0 ? diag + k * width + (nodes[b] > r ? bs : 0) : off + (-k - 1) * width;
           for (int t = 0; t < width; ++t)
-            dst[t] += src[coupled[t]];
+            dst[t] += src[partners[static_cast<std::size_t>(t)]];
         }
       } else {
         const auto g = static_cast<std::size_t>(r - nowned);

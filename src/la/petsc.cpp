@@ -134,13 +134,14 @@ Matrix create_matrix(const fem::DofMap& dofmap, const BlockCoupling& coupling,
     RESORB_PETSC(MatXAIJSetPreallocation(A.get(), bs, s.diagonal.data(), s.off_diagonal.data(),
                                          nullptr, nullptr));
   } else {
-    // Scalar row (r, i): the node's own b values plus count(i) per neighbour node.
+    // Scalar row (r, i): the node's own b values plus |partners(i)| per neighbour node.
     std::vector<PetscInt> diagonal(static_cast<std::size_t>(n)), off_diagonal(diagonal.size());
     for (std::size_t r = 0; r < s.diagonal.size(); ++r)
       for (int i = 0; i < block_size; ++i) {
         const auto row = r * static_cast<std::size_t>(block_size) + static_cast<std::size_t>(i);
-        diagonal[row] = bs + (s.diagonal[r] - 1) * coupling.count(i);
-        off_diagonal[row] = s.off_diagonal[r] * coupling.count(i);
+        diagonal[row] =
+            bs + (s.diagonal[r] - 1) * static_cast<PetscInt>(coupling.partners(i).size());
+        off_diagonal[row] = s.off_diagonal[r] * static_cast<PetscInt>(coupling.partners(i).size());
       }
     RESORB_PETSC(MatSeqAIJSetPreallocation(A.get(), 0, diagonal.data()));
     RESORB_PETSC(MatMPIAIJSetPreallocation(A.get(), 0, diagonal.data(), 0, off_diagonal.data()));

@@ -369,8 +369,9 @@ void ReactionDiffusion::configure_preconditioner(bool user_pc) {
   for (std::size_t c = 0; c < base_diffusivity_.size() / un; ++c)
     for (std::size_t i = 0; i < un; ++i)
       fastest[i] = std::max(fastest[i], base_diffusivity_[c * un + i]);
-  for (auto& d : fastest)
-    d = mpi::max(comm, d);
+  RESORB_REQUIRE(MPI_Allreduce(MPI_IN_PLACE, fastest.data(), n, MPI_DOUBLE, MPI_MAX, comm) ==
+                     MPI_SUCCESS,
+                 Error, "transport: MPI_Allreduce of the species' diffusivities failed");
   const double top = *std::max_element(fastest.begin(), fastest.end());
   std::vector<int> fast, slow;
   for (int i = 0; i < n; ++i)
@@ -385,19 +386,26 @@ void ReactionDiffusion::configure_preconditioner(bool user_pc) {
   const double vertices = static_cast<double>(dofmap_.index_map().size_global());
   // The type is set here, not through the options database: a default left there would
   // reach every later problem under the same prefix, whatever its species.
-  if (!user_pc) {
-    const bool split = mixed && vertices >= fieldsplit_min_vertices;
-    RESORB_PETSC(PCSetType(pc, split ? PCFIELDSPLIT : PCBJACOBI));
-    solvers::read_options_checked(prefix, [&] { RESORB_PETSC(PCSetFromOptions(pc)); });
-  }
+  if (!user_pc)
+    RESORB_PETSC(
+        PCSetType(pc, mixed && vertices >= fieldsplit_min_vertices ? PCFIELDSPLIT : PCBJACOBI));
   PetscBool fieldsplit = PETSC_FALSE;
   RESORB_PETSC(
       PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), PCFIELDSPLIT, &fieldsplit));
   PetscBool user_fields = PETSC_FALSE;
   RESORB_PETSC(
       PetscOptionsHasName(nullptr, prefix.c_str(), "-pc_fieldsplit_0_fields", &user_fields));
-  if (!fieldsplit || user_fields || !mixed)
-    return; // the user's own split (or PETSc's default of one split per species)
+  if (fieldsplit && mixed && !user_fields)
+    split_fast_from_slow(pc, fast, slow);
+  // Options of the type chosen here (SNESSetFromOptions read those of the type before).
+  if (!user_pc || fieldsplit)
+    solvers::read_options_checked(prefix, [&] { RESORB_PETSC(PCSetFromOptions(pc)); });
+}
+
+void ReactionDiffusion::split_fast_from_slow(PC pc, const std::vector<int>& fast,
+                                             const std::vector<int>& slow) {
+  const std::string& prefix = settings_.options_prefix;
+  const int n = num_species();
   solvers::set_default_options(prefix, {{"-pc_fieldsplit_type", "multiplicative"}});
   solvers::set_default_options(prefix + "fieldsplit_slow_",
                                {{"-ksp_type", "preonly"},
@@ -424,13 +432,12 @@ void ReactionDiffusion::configure_preconditioner(bool user_pc) {
       for (const int i : *group)
         rows.push_back(first + static_cast<PetscInt>(r) * n + i);
     IS is = nullptr;
-    RESORB_PETSC(ISCreateGeneral(comm, static_cast<PetscInt>(rows.size()), rows.data(),
+    RESORB_PETSC(ISCreateGeneral(mesh_.comm(), static_cast<PetscInt>(rows.size()), rows.data(),
                                  PETSC_COPY_VALUES, &is));
     const PetscErrorCode code = PCFieldSplitSetIS(pc, name, is);
     RESORB_PETSC(ISDestroy(&is));
     RESORB_PETSC(code);
   }
-  solvers::read_options_checked(prefix, [&] { RESORB_PETSC(PCSetFromOptions(pc)); });
 }
 
 ReactionDiffusion::~ReactionDiffusion() = default;

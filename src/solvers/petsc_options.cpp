@@ -3,7 +3,7 @@
 #include "resorb/core/error.hpp"
 
 #include <fmt/format.h>
-#include <petscsys.h>
+#include <petscksp.h>
 
 #include <cctype>
 #include <sstream>
@@ -44,6 +44,44 @@ bool mentions(const std::string& text, const std::string& word) {
   return false;
 }
 
+/// True when option @p name (with its '-') under @p prefix is `<suffix>` or `..._<suffix>`.
+bool names_setting(const std::string& name, const std::string& prefix, const std::string& suffix) {
+  if (name.size() < suffix.size() ||
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return false;
+  return name.size() == prefix.size() + 1 + suffix.size() ||
+         name[name.size() - suffix.size() - 1] == '_';
+}
+
+/// Throws InputError naming the first option under @p prefix that sets a KSP or PC type
+/// (`-<prefix>..._ksp_type`, `..._pc_type`, e.g. of a sub-solver) to a type PETSc does not
+/// know. Sub-solvers read their options only when a solve sets them up, where a misspelt
+/// type would otherwise end the run as a solver failure.
+void check_solver_types(const std::string& prefix) {
+  for (const auto& option : options_with_prefix(prefix)) {
+    const auto space = option.find(' ');
+    if (space == std::string::npos)
+      continue;
+    const std::string name = option.substr(0, space), value = option.substr(space + 1);
+    PetscErrorCode code = 0;
+    if (names_setting(name, prefix, "pc_type")) {
+      PC pc = nullptr;
+      RESORB_PETSC(PCCreate(PETSC_COMM_SELF, &pc));
+      code = PCSetType(pc, value.c_str());
+      RESORB_PETSC(PCDestroy(&pc));
+    } else if (names_setting(name, prefix, "ksp_type")) {
+      KSP ksp = nullptr;
+      RESORB_PETSC(KSPCreate(PETSC_COMM_SELF, &ksp));
+      code = KSPSetType(ksp, value.c_str());
+      RESORB_PETSC(KSPDestroy(&ksp));
+    }
+    RESORB_REQUIRE(
+        code == 0, InputError,
+        fmt::format("PETSc option {} rejected (solver prefix '{}'): PETSc has no such type", option,
+                    prefix));
+  }
+}
+
 } // namespace
 
 void set_default_options(const std::string& prefix, const OptionList& defaults) {
@@ -62,6 +100,7 @@ void set_default_options(const std::string& prefix, const OptionList& defaults) 
 }
 
 void read_options_checked(const std::string& prefix, const std::function<void()>& read_options) {
+  check_solver_types(prefix);
   try {
     read_options();
   } catch (const SolverError& error) {

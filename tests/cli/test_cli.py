@@ -213,6 +213,10 @@ def main():
         ("bad_petsc_option", GOOD.replace("rtol = 1e-10",
                                           'rtol = 1e-10\npetsc_options = "-elasticity_pc_type nonsense"'),
          2, ["-elasticity_pc_type nonsense", "nonsense"]),
+        # A sub-solver's type is read only when the solve sets it up; still bad input.
+        ("bad_sub_solver_option", GOOD.replace("rtol = 1e-10",
+                                               'rtol = 1e-10\npetsc_options = "-elasticity_mg_levels_pc_type nonsense"'),
+         2, ["-elasticity_mg_levels_pc_type nonsense"]),
     ]
     for name, config, expected_rc, needles in cases:
         case_out = work / name
@@ -229,7 +233,7 @@ def main():
         # was; once the config is valid, the earlier summary is removed before the run.
         stale = case_out / "summary.json"
         if name in ("unknown_boundary", "truncated_mesh", "inverted_mesh", "missing_mesh",
-                    "diverged", "bad_petsc_option"):
+                    "diverged", "bad_petsc_option", "bad_sub_solver_option"):
             check(not stale.exists(), f"{name}: an earlier summary.json survived a failed run")
         else:
             check(stale.exists() and stale.read_text() == "{}",

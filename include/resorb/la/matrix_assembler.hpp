@@ -57,8 +57,6 @@ private:
   const fem::DofMap& dofmap_;
   int block_size_;
   BlockCoupling coupling_; // what the matrix stores between distinct nodes
-  // Per component i: the coupled components j of a distinct node (row-major lists).
-  std::vector<int> coupled_start_, coupled_;
   Matrix matrix_;
   bool direct_ = false;
   bool open_ = false;
@@ -66,7 +64,7 @@ private:
   // column node in the row node's (diagonal or off-diagonal) part, >= 0 in the diagonal
   // part, -(k + 1) in the off-diagonal part, or the node's index within the ghost row for
   // rows owned elsewhere. Row (r, i) then finds a distinct node's values at
-  // k · count(i) (+ b when the row's own node comes first) and its own at k · count(i).
+  // k · |partners(i)| (+ b when the row's own node comes first), its own at k · |partners(i)|.
   std::vector<std::int32_t> block_offset_;
   Mat diagonal_ = nullptr, off_diagonal_ = nullptr; // parts of matrix_ (not owned)
   std::vector<PetscInt> diagonal_rows_;             // CSR row offsets of the parts

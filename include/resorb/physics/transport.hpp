@@ -180,6 +180,8 @@ private:
   void accept(double dt);
   void record_balances(double dt);
   void configure_preconditioner(bool user_pc); // see fieldsplit_min_vertices
+  // Named splits "fast" (BoomerAMG) and "slow" (ILU) of the species, with their defaults.
+  void split_fast_from_slow(PC pc, const std::vector<int>& fast, const std::vector<int>& slow);
 
   const mesh::TetMesh& mesh_;
   std::vector<Species> species_;
