@@ -15,71 +15,66 @@ constexpr int max_nodes_per_cell = 32;
 
 /// Copies the CSR row offsets of a sequential AIJ matrix and returns its column indices'
 /// accessor through @p columns (valid until MatRestoreRowIJ).
-std::vector<PetscInt> row_offsets(Mat a, const PetscInt** columns) {
+std::vector<PetscInt> row_offsets(Mat a, const PetscInt** columns, bool blocked = false) {
   PetscInt n = 0;
   const PetscInt* ia = nullptr;
   PetscBool done = PETSC_FALSE;
-  RESORB_PETSC(MatGetRowIJ(a, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, columns, &done));
+  RESORB_PETSC(
+      MatGetRowIJ(a, 0, PETSC_FALSE, blocked ? PETSC_TRUE : PETSC_FALSE, &n, &ia, columns, &done));
   RESORB_REQUIRE(done, Error, "matrix assembler: PETSc did not expose the matrix's row structure");
   return {ia, ia + n + 1};
 }
 
-void restore_row_offsets(Mat a, const PetscInt* columns) {
+void restore_row_offsets(Mat a, const PetscInt* columns, bool blocked = false) {
   PetscInt n = 0;
   const PetscInt* ia = nullptr;
   PetscBool done = PETSC_FALSE;
-  RESORB_PETSC(MatRestoreRowIJ(a, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, &columns, &done));
+  RESORB_PETSC(MatRestoreRowIJ(a, 0, PETSC_FALSE, blocked ? PETSC_TRUE : PETSC_FALSE, &n, &ia,
+                               &columns, &done));
 }
 
 } // namespace
 
 MatrixAssembler::MatrixAssembler(const fem::DofMap& dofmap, int block_size,
-                                 const char* options_prefix)
-    : MatrixAssembler(dofmap, BlockCoupling::full(block_size), options_prefix) {
+                                 const char* options_prefix, const char* default_type)
+    : MatrixAssembler(dofmap, BlockCoupling::full(block_size), options_prefix, default_type) {
 }
 
 MatrixAssembler::MatrixAssembler(const fem::DofMap& dofmap, const BlockCoupling& coupling,
-                                 const char* options_prefix)
+                                 const char* options_prefix, const char* default_type)
     : dofmap_(dofmap), block_size_(coupling.components()), coupling_(coupling),
-      matrix_(create_matrix(dofmap, coupling, options_prefix)) {
-  direct_ = is_scalar_aij(matrix_.get());
-  if (!direct_)
+      matrix_(create_matrix(dofmap, coupling, options_prefix, default_type)) {
+  blocked_ = is_block_aij(matrix_.get());
+  direct_ = blocked_ || is_scalar_aij(matrix_.get());
+  if (!is_scalar_aij(matrix_.get()))
     coupling_ = BlockCoupling::full(block_size_); // block types store full blocks
   RESORB_REQUIRE(dofmap.nodes_per_cell() <= max_nodes_per_cell, Error,
                  fmt::format("matrix assembler: {} nodes per cell, at most {} supported",
                              dofmap.nodes_per_cell(), max_nodes_per_cell));
   if (direct_) {
     PetscBool mpi = PETSC_FALSE;
-    RESORB_PETSC(
-        PetscObjectTypeCompare(reinterpret_cast<PetscObject>(matrix_.get()), MATMPIAIJ, &mpi));
-    build_scatter_map(mpi == PETSC_TRUE);
+    RESORB_PETSC(PetscObjectTypeCompareAny(reinterpret_cast<PetscObject>(matrix_.get()), &mpi,
+                                           MATMPIAIJ, MATMPIBAIJ, ""));
+    if (blocked_)
+      build_block_scatter_map(mpi == PETSC_TRUE);
+    else
+      build_scatter_map(mpi == PETSC_TRUE);
   }
 }
 
 MatrixAssembler::~MatrixAssembler() {
   // An exception between begin() and end() leaves the arrays open; give them back.
-  if (open_ && direct_) {
-    MatSeqAIJRestoreArray(diagonal_, &diagonal_values_);
-    if (off_diagonal_ != nullptr)
-      MatSeqAIJRestoreArray(off_diagonal_, &off_diagonal_values_);
-  }
+  if (open_ && direct_)
+    restore_arrays();
 }
 
-void MatrixAssembler::build_scatter_map(bool distributed) {
+void MatrixAssembler::build_ghost_rows() {
   const IndexMap& map = dofmap_.index_map();
   const auto bs = static_cast<PetscInt>(block_size_);
   const auto n = static_cast<std::size_t>(dofmap_.nodes_per_cell());
   const auto cell_nodes = dofmap_.cell_nodes();
   const std::size_t nc = cell_nodes.size() / n;
   const LocalIndex nowned = map.num_owned();
-  const GlobalIndex lo = map.offset(), hi = map.offset() + nowned;
-
-  const PetscInt* garray = nullptr;
-  if (distributed)
-    RESORB_PETSC(MatMPIAIJGetSeqAIJ(matrix_.get(), &diagonal_, &off_diagonal_, &garray));
-  else
-    diagonal_ = matrix_.get();
-
   // Rows of ghost nodes: the union of the columns of their cells.
   const auto nghost = static_cast<std::size_t>(map.num_ghosts());
   {
@@ -103,6 +98,24 @@ void MatrixAssembler::build_scatter_map(bool distributed) {
     }
     ghost_values_.assign(ghost_columns_.size() * static_cast<std::size_t>(bs * bs), 0.0);
   }
+}
+
+void MatrixAssembler::build_scatter_map(bool distributed) {
+  const IndexMap& map = dofmap_.index_map();
+  const auto bs = static_cast<PetscInt>(block_size_);
+  const auto n = static_cast<std::size_t>(dofmap_.nodes_per_cell());
+  const auto cell_nodes = dofmap_.cell_nodes();
+  const std::size_t nc = cell_nodes.size() / n;
+  const LocalIndex nowned = map.num_owned();
+  const GlobalIndex lo = map.offset(), hi = map.offset() + nowned;
+
+  const PetscInt* garray = nullptr;
+  if (distributed)
+    RESORB_PETSC(MatMPIAIJGetSeqAIJ(matrix_.get(), &diagonal_, &off_diagonal_, &garray));
+  else
+    diagonal_ = matrix_.get();
+
+  build_ghost_rows();
 
   const PetscInt* diag_cols = nullptr;
   const PetscInt* off_cols = nullptr;
@@ -185,12 +198,97 @@ void MatrixAssembler::build_scatter_map(bool distributed) {
   off_diagonal_rows_ = off_rows;
 }
 
-void MatrixAssembler::begin() {
-  RESORB_PETSC(MatZeroEntries(matrix_.get()));
-  if (direct_) {
+void MatrixAssembler::build_block_scatter_map(bool distributed) {
+  const IndexMap& map = dofmap_.index_map();
+  const auto n = static_cast<std::size_t>(dofmap_.nodes_per_cell());
+  const auto cell_nodes = dofmap_.cell_nodes();
+  const std::size_t nc = cell_nodes.size() / n;
+  const LocalIndex nowned = map.num_owned();
+  const GlobalIndex lo = map.offset(), hi = map.offset() + nowned;
+
+  const PetscInt* garray = nullptr; // global block columns of the off-diagonal part
+  if (distributed)
+    RESORB_PETSC(MatMPIBAIJGetSeqBAIJ(matrix_.get(), &diagonal_, &off_diagonal_, &garray));
+  else
+    diagonal_ = matrix_.get();
+  build_ghost_rows();
+
+  // Block CSR: one column index per node pair, the bs × bs values of block k of a row at
+  // (row_start + k) · bs², column-major.
+  const PetscInt* diag_cols = nullptr;
+  const PetscInt* off_cols = nullptr;
+  const auto diag_rows = row_offsets(diagonal_, &diag_cols, true);
+  const auto off_rows = off_diagonal_ != nullptr ? row_offsets(off_diagonal_, &off_cols, true)
+                                                 : std::vector<PetscInt>{};
+  block_offset_.resize(nc * n * n);
+  for (std::size_t c = 0; c < nc; ++c)
+    for (std::size_t a = 0; a < n; ++a) {
+      const LocalIndex r = cell_nodes[c * n + a];
+      for (std::size_t b = 0; b < n; ++b) {
+        const GlobalIndex gcol = map.local_to_global(cell_nodes[c * n + b]);
+        std::int32_t offset = 0;
+        if (r >= nowned) {
+          const auto g = static_cast<std::size_t>(r - nowned);
+          const auto first =
+              ghost_columns_.begin() + static_cast<std::ptrdiff_t>(ghost_row_start_[g]);
+          const auto last =
+              ghost_columns_.begin() + static_cast<std::ptrdiff_t>(ghost_row_start_[g + 1]);
+          offset = static_cast<std::int32_t>(
+              std::lower_bound(first, last, static_cast<PetscInt>(gcol)) - first);
+        } else {
+          const bool local = gcol >= lo && gcol < hi;
+          const auto row = static_cast<std::size_t>(r);
+          const PetscInt* first = local ? diag_cols + diag_rows[row] : off_cols + off_rows[row];
+          const PetscInt* last =
+              local ? diag_cols + diag_rows[row + 1] : off_cols + off_rows[row + 1];
+          const PetscInt* p =
+              local ? std::lower_bound(first, last, static_cast<PetscInt>(gcol - lo))
+                    : std::find_if(first, last, [&](PetscInt k) { return garray[k] == gcol; });
+          if (p == last || (local && *p != gcol - lo))
+            throw Error(
+                fmt::format("matrix assembler: block ({}, {}) is not in the sparsity pattern",
+                            map.local_to_global(r), gcol));
+          const auto k = static_cast<std::int32_t>(p - first);
+          offset = local ? k : -k - 1;
+        }
+        block_offset_[(c * n + a) * n + b] = offset;
+      }
+    }
+  restore_row_offsets(diagonal_, diag_cols, true);
+  if (off_diagonal_ != nullptr)
+    restore_row_offsets(off_diagonal_, off_cols, true);
+  diagonal_rows_ = diag_rows;
+  off_diagonal_rows_ = off_rows;
+}
+
+void MatrixAssembler::get_arrays() {
+  if (blocked_) {
+    RESORB_PETSC(MatSeqBAIJGetArray(diagonal_, &diagonal_values_));
+    if (off_diagonal_ != nullptr)
+      RESORB_PETSC(MatSeqBAIJGetArray(off_diagonal_, &off_diagonal_values_));
+  } else {
     RESORB_PETSC(MatSeqAIJGetArray(diagonal_, &diagonal_values_));
     if (off_diagonal_ != nullptr)
       RESORB_PETSC(MatSeqAIJGetArray(off_diagonal_, &off_diagonal_values_));
+  }
+}
+
+void MatrixAssembler::restore_arrays() {
+  if (blocked_) {
+    RESORB_PETSC(MatSeqBAIJRestoreArray(diagonal_, &diagonal_values_));
+    if (off_diagonal_ != nullptr)
+      RESORB_PETSC(MatSeqBAIJRestoreArray(off_diagonal_, &off_diagonal_values_));
+  } else {
+    RESORB_PETSC(MatSeqAIJRestoreArray(diagonal_, &diagonal_values_));
+    if (off_diagonal_ != nullptr)
+      RESORB_PETSC(MatSeqAIJRestoreArray(off_diagonal_, &off_diagonal_values_));
+  }
+}
+
+void MatrixAssembler::begin() {
+  RESORB_PETSC(MatZeroEntries(matrix_.get()));
+  if (direct_) {
+    get_arrays();
     std::fill(ghost_values_.begin(), ghost_values_.end(), 0.0);
   }
   open_ = true;
@@ -210,6 +308,10 @@ void MatrixAssembler::add(LocalIndex cell, const double* ke) {
   }
   const LocalIndex nowned = dofmap_.index_map().num_owned();
   const std::int32_t* offsets = &block_offset_[static_cast<std::size_t>(cell) * n * n];
+  if (blocked_) {
+    add_blocks(nodes, offsets, ke);
+    return;
+  }
   for (int a = 0; a < n; ++a) {
     const LocalIndex r = nodes[a];
     for (int i = 0; i < bs; ++i) {
@@ -252,11 +354,44 @@ void MatrixAssembler::add(LocalIndex cell, const double* ke) {
   }
 }
 
+void MatrixAssembler::add_blocks(const LocalIndex* nodes, const std::int32_t* offsets,
+                                 const double* ke) {
+  const int n = dofmap_.nodes_per_cell();
+  const int bs = block_size_;
+  const int m = bs * n;
+  const int bb = bs * bs;
+  const LocalIndex nowned = dofmap_.index_map().num_owned();
+  for (int a = 0; a < n; ++a) {
+    const LocalIndex r = nodes[a];
+    if (r >= nowned) { // row-major b × (b·ncols) like the scalar path
+      const auto g = static_cast<std::size_t>(r - nowned);
+      const auto ncols = ghost_row_start_[g + 1] - ghost_row_start_[g];
+      PetscScalar* values =
+          ghost_values_.data() + ghost_row_start_[g] * static_cast<std::size_t>(bb);
+      for (int i = 0; i < bs; ++i)
+        for (int b = 0; b < n; ++b) {
+          PetscScalar* dst =
+              values + static_cast<std::size_t>(i) * bs * ncols + bs * offsets[a * n + b];
+          for (int j = 0; j < bs; ++j)
+            dst[j] += ke[(bs * a + i) * m + bs * b + j];
+        }
+      continue;
+    }
+    const auto row = static_cast<std::size_t>(r);
+    for (int b = 0; b < n; ++b) {
+      const std::int32_t k = offsets[a * n + b];
+      PetscScalar* dst = k >= 0 ? diagonal_values_ + (diagonal_rows_[row] + k) * bb
+                                : off_diagonal_values_ + (off_diagonal_rows_[row] - k - 1) * bb;
+      for (int j = 0; j < bs; ++j) // column-major block
+        for (int i = 0; i < bs; ++i)
+          dst[j * bs + i] += ke[(bs * a + i) * m + bs * b + j];
+    }
+  }
+}
+
 void MatrixAssembler::end() {
   if (direct_) {
-    RESORB_PETSC(MatSeqAIJRestoreArray(diagonal_, &diagonal_values_));
-    if (off_diagonal_ != nullptr)
-      RESORB_PETSC(MatSeqAIJRestoreArray(off_diagonal_, &off_diagonal_values_));
+    restore_arrays();
     const IndexMap& map = dofmap_.index_map();
     const std::size_t block = static_cast<std::size_t>(block_size_) * block_size_;
     const bool full = coupling_.is_full();

@@ -110,12 +110,20 @@ bool is_scalar_aij(Mat a) {
   return aij == PETSC_TRUE;
 }
 
-Matrix create_matrix(const fem::DofMap& dofmap, int block_size, const char* options_prefix) {
-  return create_matrix(dofmap, BlockCoupling::full(block_size), options_prefix);
+bool is_block_aij(Mat a) {
+  PetscBool baij = PETSC_FALSE;
+  RESORB_PETSC(PetscObjectTypeCompareAny(reinterpret_cast<PetscObject>(a), &baij, MATSEQBAIJ,
+                                         MATMPIBAIJ, ""));
+  return baij == PETSC_TRUE;
+}
+
+Matrix create_matrix(const fem::DofMap& dofmap, int block_size, const char* options_prefix,
+                     const char* default_type) {
+  return create_matrix(dofmap, BlockCoupling::full(block_size), options_prefix, default_type);
 }
 
 Matrix create_matrix(const fem::DofMap& dofmap, const BlockCoupling& coupling,
-                     const char* options_prefix) {
+                     const char* options_prefix, const char* default_type) {
   const IndexMap& map = dofmap.index_map();
   const NodeSparsity s = node_sparsity(dofmap);
   const int block_size = coupling.components();
@@ -125,7 +133,7 @@ Matrix create_matrix(const fem::DofMap& dofmap, const BlockCoupling& coupling,
   RESORB_PETSC(MatCreate(map.comm(), A.out()));
   RESORB_PETSC(MatSetSizes(A.get(), n, n, PETSC_DETERMINE, PETSC_DETERMINE));
   RESORB_PETSC(MatSetBlockSize(A.get(), bs));
-  RESORB_PETSC(MatSetType(A.get(), MATAIJ));
+  RESORB_PETSC(MatSetType(A.get(), default_type));
   if (options_prefix != nullptr)
     RESORB_PETSC(MatSetOptionsPrefix(A.get(), options_prefix));
   RESORB_PETSC(MatSetFromOptions(A.get()));
@@ -146,6 +154,7 @@ Matrix create_matrix(const fem::DofMap& dofmap, const BlockCoupling& coupling,
     RESORB_PETSC(MatSeqAIJSetPreallocation(A.get(), 0, diagonal.data()));
     RESORB_PETSC(MatMPIAIJSetPreallocation(A.get(), 0, diagonal.data(), 0, off_diagonal.data()));
   }
+  RESORB_PETSC(MatSetUp(A.get())); // allocates types without (X)AIJ preallocation
   const auto l2g = local_to_global_nodes(map);
   ISLocalToGlobalMapping mapping = nullptr;
   RESORB_PETSC(ISLocalToGlobalMappingCreate(map.comm(), bs, static_cast<PetscInt>(l2g.size()),

@@ -20,26 +20,30 @@ namespace resorb::la {
 /// block of each cell's element matrix lives in the matrix's own diagonal and off-diagonal
 /// value arrays, and assembly becomes a scatter-add into those arrays. Rows owned by other
 /// ranks (cells on the partition boundary) are summed locally and sent once per row at end().
-/// Other matrix types (e.g. `-mat_type baij`) fall back to MatSetValuesBlockedLocal().
+/// For (Seq|MPI)BAIJ the map addresses whole bs × bs blocks (one index per node pair, as
+/// stored). Other matrix types (e.g. `-mat_type sbaij`) fall back to
+/// MatSetValuesBlockedLocal().
 ///
 /// Usage: begin(); add(cell, ke) for every cell (any order, any subset); end().
 class MatrixAssembler {
 public:
-  /// Creates the matrix (see create_matrix()) with full blocks and the scatter map.
+  /// Creates the matrix (see create_matrix(); type @p default_type unless PETSc options under
+  /// @p options_prefix choose another) with full blocks and the scatter map.
   /// Collective.
-  MatrixAssembler(const fem::DofMap& dofmap, int block_size, const char* options_prefix = nullptr);
+  MatrixAssembler(const fem::DofMap& dofmap, int block_size, const char* options_prefix = nullptr,
+                  const char* default_type = MATAIJ);
   /// As above, storing between distinct nodes only what @p coupling flags (AIJ types).
   /// Element matrices keep their dense layout; their entries outside the coupling must be
   /// zero and are not read. Collective.
   MatrixAssembler(const fem::DofMap& dofmap, const BlockCoupling& coupling,
-                  const char* options_prefix = nullptr);
+                  const char* options_prefix = nullptr, const char* default_type = MATAIJ);
   ~MatrixAssembler();
   MatrixAssembler(const MatrixAssembler&) = delete;
   MatrixAssembler& operator=(const MatrixAssembler&) = delete;
 
   /// The assembled matrix (valid between end() and the next begin()).
   [[nodiscard]] Mat matrix() const { return matrix_.get(); }
-  /// True when element matrices go straight into the value arrays (AIJ types).
+  /// True when element matrices go straight into the value arrays (AIJ and BAIJ types).
   [[nodiscard]] bool direct() const { return direct_; }
 
   /// Zeroes the matrix and opens its value arrays.
@@ -52,13 +56,19 @@ public:
   void end();
 
 private:
-  void build_scatter_map(bool distributed); // distributed: MPIAIJ, else SeqAIJ
+  void build_ghost_rows();
+  void build_scatter_map(bool distributed);       // distributed: MPIAIJ, else SeqAIJ
+  void build_block_scatter_map(bool distributed); // distributed: MPIBAIJ, else SeqBAIJ
+  void get_arrays();
+  void restore_arrays();
+  void add_blocks(const LocalIndex* nodes, const std::int32_t* offsets, const double* ke);
 
   const fem::DofMap& dofmap_;
   int block_size_;
   BlockCoupling coupling_; // what the matrix stores between distinct nodes
   Matrix matrix_;
   bool direct_ = false;
+  bool blocked_ = false; // (Seq|MPI)BAIJ storage: the map addresses whole blocks
   bool open_ = false;
   // Per cell, per (row node, column node) pair: k, the number of other nodes before the
   // column node in the row node's (diagonal or off-diagonal) part, >= 0 in the diagonal

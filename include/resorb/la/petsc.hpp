@@ -75,21 +75,25 @@ struct NodeSparsity {
 /// Creates a matrix for @p block_size DOFs per node with exact preallocation, the full
 /// sparsity pattern inserted (explicit zeros, final assembly) and a local-to-global mapping,
 /// so that MatSetValuesBlockedLocal() takes local node indices and no later insertion can
-/// allocate. The type is AIJ unless PETSc options (prefix @p options_prefix) say otherwise
-/// (e.g. `-mat_type baij`). Collective.
+/// allocate. The type is @p default_type (AIJ unless given) unless PETSc options (prefix
+/// @p options_prefix) say otherwise (e.g. `-mat_type baij`). Collective.
 [[nodiscard]] Matrix create_matrix(const fem::DofMap& dofmap, int block_size,
-                                   const char* options_prefix = nullptr);
+                                   const char* options_prefix = nullptr,
+                                   const char* default_type = MATAIJ);
 
 /// As above, storing between distinct nodes only the component pairs that @p coupling
 /// flags (a node's own block is always full). The reduced pattern needs scalar storage: it
 /// is used when the matrix type is (Seq|MPI)AIJ, and full blocks are stored for any other
 /// type that PETSc options select. Collective.
 [[nodiscard]] Matrix create_matrix(const fem::DofMap& dofmap, const BlockCoupling& coupling,
-                                   const char* options_prefix = nullptr);
+                                   const char* options_prefix = nullptr,
+                                   const char* default_type = MATAIJ);
 
 /// True when @p a is a (Seq|MPI)AIJ matrix, whose storage create_matrix() can reduce and
 /// MatrixAssembler can address directly.
 [[nodiscard]] bool is_scalar_aij(Mat a);
+/// True when @p a is a (Seq|MPI)BAIJ matrix (whole blocks stored, addressed directly too).
+[[nodiscard]] bool is_block_aij(Mat a);
 
 /// Creates a ghosted vector (owned entries, then ghost entries in the local form) for
 /// @p block_size DOFs per node of @p dofmap.
