@@ -27,12 +27,12 @@ PYTHON = "/usr/bin/python3"  # Debian's interpreter, where python3-dolfinx lives
 COMPARED = ["read", "partition", "dofs", "matrix setup", "assemble", "solver setup", "solve"]
 
 
-def run_dolfinx(mesh, ranks, rtol, petsc_options):
+def run_dolfinx(mesh, ranks, rtol, petsc_options, degree=1):
     cmd = end_to_end.mpiexec(ranks) + [PYTHON, str(DOLFINX_SCRIPT), str(mesh), "--rtol",
-                                       str(rtol)]
+                                       str(rtol), "--degree", str(degree)]
     if petsc_options:
         cmd += ["--petsc-options", petsc_options]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if proc.returncode != 0:
         sys.exit(f"DOLFINx run failed:\n{proc.stdout}\n{proc.stderr}")
     record = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -54,6 +54,7 @@ def main():
     ap.add_argument("--ranks", nargs="+", type=int, default=[2])
     ap.add_argument("--rtol", type=float, default=1e-7)
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--degree", type=int, default=1, choices=[1, 2], help="P1 or P2")
     ap.add_argument("--petsc-options", default="",
                     help="PETSc options given to both codes (default: each code's defaults)")
     ap.add_argument("--json", help="write the records here")
@@ -63,7 +64,7 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
 
     warm = end_to_end.make_mesh(resorb, work, "20k")
-    run_dolfinx(warm, 1, args.rtol, args.petsc_options)  # fills the FFCx cache
+    run_dolfinx(warm, 1, args.rtol, args.petsc_options, args.degree)  # fills the FFCx cache
 
     rows = []
     for name in args.sizes:
@@ -72,8 +73,8 @@ def main():
             ours, theirs = None, None
             for _ in range(args.repeat):
                 r = end_to_end.run_case(resorb, work, mesh, name, ranks, args.rtol,
-                                        args.petsc_options)
-                d = run_dolfinx(mesh, ranks, args.rtol, args.petsc_options)
+                                        args.petsc_options, args.degree)
+                d = run_dolfinx(mesh, ranks, args.rtol, args.petsc_options, args.degree)
                 if ours is None or compared_time(r["phases_s"]) < compared_time(ours["phases_s"]):
                     ours = r
                 if theirs is None or compared_time(d["phases_s"]) < compared_time(

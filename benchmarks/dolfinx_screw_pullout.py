@@ -53,6 +53,7 @@ def main():
     ap.add_argument("mesh")
     ap.add_argument("--unit", type=float, default=1e-3, help="metres per file unit")
     ap.add_argument("--rtol", type=float, default=1e-7)
+    ap.add_argument("--degree", type=int, default=1, choices=[1, 2], help="Lagrange degree")
     ap.add_argument("--petsc-options", default="", help="extra PETSc options")
     args = ap.parse_args()
     comm = MPI.COMM_WORLD
@@ -72,7 +73,7 @@ def main():
         msh.geometry.x[:] *= args.unit
 
     with phases("dofs"):
-        V = fem.VectorFunctionSpace(msh, ("Lagrange", 1))
+        V = fem.VectorFunctionSpace(msh, ("Lagrange", args.degree))
         Q = fem.FunctionSpace(msh, ("DG", 0))
         lam, mu = fem.Function(Q), fem.Function(Q)
         cell_dofs = Q.dofmap.list.array

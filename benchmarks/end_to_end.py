@@ -41,17 +41,19 @@ def elasticity_options(options):
     return re.sub(r"(^|\s)-(?=[A-Za-z])(?!log_view|options_left)", r"\1-elasticity_", options)
 
 
-def example_config(mesh, rtol, petsc_options, output):
-    """Example 01's configuration with its generated mesh replaced by @p mesh. The PETSc
-    options are given unprefixed and applied to the elasticity solver."""
+def example_config(mesh, rtol, petsc_options, output, degree=1):
+    """Example 01's configuration with its generated mesh replaced by @p mesh, at polynomial
+    degree @p degree. The PETSc options are given unprefixed and applied to the elasticity
+    solver."""
     petsc_options = elasticity_options(petsc_options)
     text = EXAMPLE.read_text()
+    text, n_degree = re.subn(r"^degree = 1$", f"degree = {degree}", text, flags=re.M)
     text, n_mesh = re.subn(r"\[mesh\.screw_in_bone\]\n(?:.+\n)*",
                            f'[mesh]\nfile = "{mesh}"\nunit = "mm"\n', text)
     solver = f"rtol = {rtol}" + (f'\npetsc_options = "{petsc_options}"' if petsc_options else "")
     text, n_rtol = re.subn(r"^rtol = .*$", solver, text, flags=re.M)
     text, n_out = re.subn(r"^directory = .*$", f'directory = "{output}"', text, flags=re.M)
-    if (n_mesh, n_rtol, n_out) != (1, 1, 1):
+    if (n_mesh, n_rtol, n_out, n_degree) != (1, 1, 1, 1):
         sys.exit(f"{EXAMPLE}: layout changed, cannot derive the benchmark configuration")
     return text
 
@@ -62,30 +64,32 @@ def mpiexec(ranks):
     return ["mpiexec", "--allow-run-as-root", "--oversubscribe", "-n", str(ranks)]
 
 
-def make_mesh(resorb, work, name):
-    mesh = work / f"screw_{name}.msh"
+def make_mesh(resorb, work, name, ascii=False):
+    mesh = work / f"screw_{name}{'_ascii' if ascii else ''}.msh"
     if not mesh.exists():
         h, hi = SIZES[name]
         print(f"meshing {name}: h = {h} mm (implant {hi} mm) -> {mesh}", flush=True)
         subprocess.run([resorb, "mesh", "screw-in-bone", "--mesh-size", str(h),
-                        "--implant-mesh-size", str(hi), "-o", str(mesh)], check=True)
+                        "--implant-mesh-size", str(hi), "-o", str(mesh)] +
+                       (["--ascii"] if ascii else []), check=True)
     return mesh
 
 
-def run_case(resorb, work, mesh, name, ranks, rtol, petsc_options):
+def run_case(resorb, work, mesh, name, ranks, rtol, petsc_options, degree=1):
     out = work / f"out_{name}_np{ranks}"
     shutil.rmtree(out, ignore_errors=True)
     config = work / f"config_{name}_np{ranks}.toml"
-    config.write_text(example_config(mesh, rtol, petsc_options, out))
+    config.write_text(example_config(mesh, rtol, petsc_options, out, degree))
     start = time.perf_counter()
     proc = subprocess.run(mpiexec(ranks) + [resorb, "-v", "0", "run", str(config)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"resorb run failed on {name}, {ranks} rank(s):\n{proc.stdout}\n{proc.stderr}")
     summary = json.loads((out / "summary.json").read_text())
     return {
         "mesh": name,
+        "degree": degree,
         "ranks": ranks,
         "vertices": summary["vertices"],
         "cells": summary["cells"],
@@ -126,6 +130,8 @@ def main():
     ap.add_argument("--rtol", type=float, default=1e-7,
                     help="CG tolerance on the true (unpreconditioned) relative residual")
     ap.add_argument("--petsc-options", default="", help="extra PETSc options for every run")
+    ap.add_argument("--degree", type=int, default=1, choices=[1, 2], help="P1 or P2")
+    ap.add_argument("--ascii", action="store_true", help="read ASCII MSH files (default binary)")
     ap.add_argument("--json", help="write the records here")
     args = ap.parse_args()
     resorb = str(Path(args.resorb).resolve())
@@ -133,14 +139,15 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
     records = []
     for name in args.sizes:
-        mesh = make_mesh(resorb, work, name)
+        mesh = make_mesh(resorb, work, name, args.ascii)
         for ranks in args.ranks:
             print(f"running {name} on {ranks} rank(s)", flush=True)
             records.append(run_case(resorb, work, mesh, name, ranks, args.rtol,
-                                    args.petsc_options))
+                                    args.petsc_options, args.degree))
             print(markdown(records[-1:]).splitlines()[-1], flush=True)
     print()
-    print(f"machine: {os.uname().nodename}, {os.cpu_count()} cores, rtol {args.rtol}")
+    print(f"machine: {os.uname().nodename}, {os.cpu_count()} cores, rtol {args.rtol}, "
+          f"P{args.degree}, {'ASCII' if args.ascii else 'binary'} MSH")
     print(markdown(records))
     if args.json:
         Path(args.json).write_text(json.dumps(records, indent=2) + "\n")

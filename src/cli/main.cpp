@@ -300,7 +300,9 @@ int main(int argc, char** argv) {
 
   std::string geometry, output;
   double mesh_size_mm = 2.5, implant_mesh_size_mm = 1.0;
-  auto* mesh_cmd = app.add_subcommand("mesh", "write a built-in geometry's mesh (MSH 4.1, mm)");
+  bool ascii = false;
+  auto* mesh_cmd =
+      app.add_subcommand("mesh", "write a built-in geometry's mesh (binary MSH 4.1, mm)");
   mesh_cmd->add_option("geometry", geometry, "geometry name")
       ->required()
       ->check(CLI::IsMember({"screw-in-bone"}));
@@ -308,6 +310,7 @@ int main(int argc, char** argv) {
   mesh_cmd->add_option("--mesh-size", mesh_size_mm, "element size in the bone, mm");
   mesh_cmd->add_option("--implant-mesh-size", implant_mesh_size_mm,
                        "element size on the implant, mm");
+  mesh_cmd->add_flag("--ascii", ascii, "write ASCII MSH instead of binary (slower to read)");
   mesh_cmd->allow_extras();
 
   std::string alloy = "pure_mg", medium = "sbf", target = "", duration = "7 days",
@@ -340,9 +343,9 @@ int main(int argc, char** argv) {
       g.implant_mesh_size = implant_mesh_size_mm * 1e-3;
       const auto mesh =
           mesh::TetMesh::distribute(env.comm(), meshes::screw_in_bone_mesh_data(env.comm(), g));
-      io::write_gmsh(mesh, output, 1e-3);
-      log::info(env.comm(), "wrote {} ({} tetrahedra, coordinates in mm)", output,
-                mesh.num_global_cells());
+      io::write_gmsh(mesh, output, 1e-3, !ascii);
+      log::info(env.comm(), "wrote {} ({} tetrahedra, coordinates in mm, {})", output,
+                mesh.num_global_cells(), ascii ? "ASCII" : "binary");
     } else if (*calibrate_cmd) {
       calibrate(env.comm(), alloy, medium, target, duration, cell_size);
     }

@@ -4,6 +4,8 @@
 #include "resorb/core/mpi.hpp"
 #include "resorb/fem/assembly.hpp"
 #include "resorb/fem/facets.hpp"
+#include "resorb/fem/interpolation.hpp"
+#include "resorb/solvers/p_multigrid.hpp"
 
 #include "elasticity_kernels.hpp"
 #include "fem/cell_loop.hpp"
@@ -21,7 +23,39 @@ double norm(const Vec3& v) {
   return std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
 }
 
+/// Rigid-body modes of the nodes of @p dofmap, set as the near-null space of @p a.
+la::NullSpace set_rigid_body_modes(const fem::DofMap& dofmap, Mat a) {
+  la::Vector coords;
+  RESORB_PETSC(MatCreateVecs(a, coords.out(), nullptr));
+  RESORB_PETSC(VecSetBlockSize(coords.get(), 3));
+  {
+    PetscScalar* c = nullptr;
+    RESORB_PETSC(VecGetArray(coords.get(), &c));
+    const auto xn = dofmap.node_coordinates();
+    std::copy_n(xn.begin(), 3 * static_cast<std::size_t>(dofmap.index_map().num_owned()), c);
+    RESORB_PETSC(VecRestoreArray(coords.get(), &c));
+  }
+  la::NullSpace modes;
+  RESORB_PETSC(MatNullSpaceCreateRigidBody(coords.get(), modes.out()));
+  RESORB_PETSC(MatSetNearNullSpace(a, modes.get()));
+  return modes;
+}
+
 } // namespace
+
+/// The P1 space on the same mesh as a P2 problem, with its operator (same materials, the
+/// P2 constraints on the vertices) and the prolongation P1 → P2.
+template <fem::LagrangeElement Element>
+struct Elasticity<Element>::LinearLevel {
+  explicit LinearLevel(const mesh::TetMesh& mesh)
+      : dofmap(mesh, 1), constraints(dofmap, 3), lift(la::create_ghosted_vector(dofmap, 3)) {}
+  fem::DofMap dofmap;
+  fem::DirichletConstraints constraints;
+  std::unique_ptr<la::MatrixAssembler> assembler;
+  la::Vector lift; // the lifted loads of the constraints: not needed on this level
+  la::Matrix interpolation;
+  la::NullSpace near_null_space;
+};
 
 template <fem::LagrangeElement Element>
 Elasticity<Element>::Elasticity(const mesh::TetMesh& mesh)
@@ -71,6 +105,7 @@ void Elasticity<Element>::fix(std::string_view facet_group, std::array<bool, 3> 
       std::copy(v.begin(), v.end(), out);
     };
   constraints_.add(mesh_.facet_tag(facet_group), components, g);
+  linear_stale_ = true;
 }
 
 template <fem::LagrangeElement Element>
@@ -154,6 +189,13 @@ void Elasticity<Element>::assemble() {
     RESORB_PETSC(VecSet(b_.get(), 0.0));
   const kernels::ElasticityStiffness<Element> kernel{{}, lambda_.data(), mu_.data()};
   fem::impl::assemble_matrix(dofmap_, kernel, *assembler_, constraints_, b_.get());
+  if (wants_p_multigrid()) {
+    ensure_linear_level();
+    const kernels::ElasticityStiffness<fem::P1> linear_kernel{{}, lambda_.data(), mu_.data()};
+    la::zero_local_form(linear_->lift.get());
+    fem::impl::assemble_matrix(linear_->dofmap, linear_kernel, *linear_->assembler,
+                               linear_->constraints, linear_->lift.get());
+  }
   assemble_loads(b_.get(), &constraints_);
   RESORB_PETSC(VecAssemblyBegin(b_.get()));
   RESORB_PETSC(VecAssemblyEnd(b_.get()));
@@ -163,26 +205,55 @@ template <fem::LagrangeElement Element>
 void Elasticity<Element>::ensure_matrix() {
   if (assembler_)
     return;
-  assembler_ = std::make_unique<la::MatrixAssembler>(dofmap_, 3);
+  // p-multigrid smooths with point-block Jacobi and MatMult only: BAIJ moves a third fewer
+  // bytes. Algebraic multigrid on the P2 matrix itself needs AIJ (GAMG rejects BAIJ).
+  const bool blocked = wants_p_multigrid();
+  assembler_ = std::make_unique<la::MatrixAssembler>(dofmap_, 3, prefix_.c_str(),
+                                                     blocked ? MATBAIJ : MATAIJ);
   // Rigid-body modes from the node coordinates: GAMG's near-null space. They depend on the
   // mesh only, so they are built once with the matrix.
-  const Mat a = assembler_->matrix();
-  la::Vector coords;
-  RESORB_PETSC(MatCreateVecs(a, coords.out(), nullptr));
-  RESORB_PETSC(VecSetBlockSize(coords.get(), 3));
-  {
-    PetscScalar* c = nullptr;
-    RESORB_PETSC(VecGetArray(coords.get(), &c));
-    const auto xn = dofmap_.node_coordinates();
-    std::copy_n(xn.begin(), 3 * static_cast<std::size_t>(dofmap_.index_map().num_owned()), c);
-    RESORB_PETSC(VecRestoreArray(coords.get(), &c));
+  near_null_space_ = set_rigid_body_modes(dofmap_, assembler_->matrix());
+  if (blocked)
+    ensure_linear_level();
+}
+
+template <fem::LagrangeElement Element>
+bool Elasticity<Element>::wants_p_multigrid() const {
+  if constexpr (Element::degree == 1) {
+    return false;
+  } else {
+    // The options database wins over the settings, as in LinearSolver.
+    char type[64] = {};
+    PetscBool set = PETSC_FALSE;
+    RESORB_PETSC(
+        PetscOptionsGetString(nullptr, prefix_.c_str(), "-pc_type", type, sizeof(type), &set));
+    const std::string chosen = set ? std::string(type) : pc_type_;
+    return chosen.empty() || chosen == PCMG;
   }
-  RESORB_PETSC(MatNullSpaceCreateRigidBody(coords.get(), near_null_space_.out()));
-  RESORB_PETSC(MatSetNearNullSpace(a, near_null_space_.get()));
+}
+
+template <fem::LagrangeElement Element>
+void Elasticity<Element>::ensure_linear_level() {
+  if (!linear_) {
+    linear_ = std::make_unique<LinearLevel>(mesh_);
+    linear_->assembler =
+        std::make_unique<la::MatrixAssembler>(linear_->dofmap, 3, (prefix_ + "p1_").c_str());
+    linear_->near_null_space = set_rigid_body_modes(linear_->dofmap, linear_->assembler->matrix());
+  }
+  if (!linear_stale_)
+    return;
+  linear_->constraints = fem::vertex_constraints(constraints_, dofmap_, linear_->dofmap);
+  linear_->interpolation = fem::p1_to_p2_interpolation(linear_->dofmap, dofmap_, 3, &constraints_,
+                                                       &linear_->constraints);
+  linear_stale_ = false;
 }
 
 template <fem::LagrangeElement Element>
 solvers::SolveReport Elasticity<Element>::solve(const solvers::LinearSolverSettings& settings) {
+  if (!assembler_) { // the first solve decides the matrix type and the preconditioner
+    prefix_ = settings.options_prefix.empty() ? options_prefix : settings.options_prefix;
+    pc_type_ = settings.pc_type;
+  }
   {
     // Sparsity pattern, scatter map and near-null space: once per mesh, not per assembly.
     const auto scope = timer_.time("matrix setup");
@@ -193,13 +264,21 @@ solvers::SolveReport Elasticity<Element>::solve(const solvers::LinearSolverSetti
     assemble();
   }
   solvers::LinearSolverSettings tuned = settings;
-  if (tuned.options_prefix.empty())
-    tuned.options_prefix = options_prefix;
-  if (tuned.pc_type == "gamg") {
+  tuned.options_prefix = prefix_;
+  const bool p_multigrid = wants_p_multigrid();
+  if (tuned.pc_type.empty())
+    tuned.pc_type = p_multigrid ? PCMG : PCGAMG;
+  if (tuned.pc_type == PCGAMG) {
     const auto defaults = elasticity_gamg_defaults();
     tuned.default_options.insert(tuned.default_options.end(), defaults.begin(), defaults.end());
   }
   solvers::LinearSolver solver(mesh_.comm(), tuned);
+  if (p_multigrid) {
+    solvers::PMultigridSettings levels;
+    levels.coarse_defaults = elasticity_p1_level_defaults();
+    solvers::configure_p_multigrid(solver.ksp(), prefix_, linear_->interpolation.get(),
+                                   linear_->assembler->matrix(), levels);
+  }
   solver.set_operator(assembler_->matrix());
   {
     const auto scope = timer_.time("solver setup");
@@ -330,6 +409,18 @@ std::vector<std::pair<std::string, std::string>> elasticity_gamg_defaults() {
   return {{"-pc_gamg_agg_nsmooths", "0"},
           {"-pc_mg_cycle_type", "w"},
           {"-mg_levels_ksp_max_it", "1"},
+          {"-pc_gamg_coarse_eq_limit", "2000"}};
+}
+
+std::vector<std::pair<std::string, std::string>> elasticity_p1_level_defaults() {
+  // On the 140k-vertex screw (P2, 3.3M DOFs, 2 ranks; benchmarks/RESULTS.md): with the P1
+  // solver's plain aggregation and one smoothing step the P1 correction is coarse enough
+  // that CG needs 65 iterations; two steps give 52, and smoothed aggregation on top 30:
+  // its set-up costs 5 s more and saves 15 s of iterations, whose P2 matrix products
+  // dominate.
+  return {{"-pc_gamg_agg_nsmooths", "1"},
+          {"-pc_mg_cycle_type", "w"},
+          {"-mg_levels_ksp_max_it", "2"},
           {"-pc_gamg_coarse_eq_limit", "2000"}};
 }
 

@@ -24,7 +24,7 @@ LinearSolver::LinearSolver(MPI_Comm comm, const LinearSolverSettings& s) {
   RESORB_PETSC(KSPSetType(ksp_.get(), s.ksp_type.c_str()));
   PC pc = nullptr;
   RESORB_PETSC(KSPGetPC(ksp_.get(), &pc));
-  RESORB_PETSC(PCSetType(pc, s.pc_type.c_str()));
+  RESORB_PETSC(PCSetType(pc, s.pc_type.empty() ? PCGAMG : s.pc_type.c_str()));
   if (s.ksp_type == "cg")
     RESORB_PETSC(KSPSetNormType(ksp_.get(), KSP_NORM_UNPRECONDITIONED));
   RESORB_PETSC(KSPSetTolerances(ksp_.get(), s.rtol, s.atol, PETSC_DEFAULT, s.max_iterations));

@@ -179,6 +179,13 @@ def main():
     rc, text = resorb("mesh", "screw-in-bone", "-o", str(msh), "--mesh-size", "4",
                       "--implant-mesh-size", "2")
     check(rc == 0 and msh.exists(), f"resorb mesh failed:\n{text}")
+    # Binary by default (the fast path to read); --ascii writes text.
+    check(msh.read_bytes().startswith(b"$MeshFormat\n4.1 1 8\n"), "resorb mesh: not binary MSH")
+    ascii_msh = work / "screw_ascii.msh"
+    rc, text = resorb("mesh", "screw-in-bone", "-o", str(ascii_msh), "--mesh-size", "4",
+                      "--implant-mesh-size", "2", "--ascii")
+    check(rc == 0 and ascii_msh.read_bytes().startswith(b"$MeshFormat\n4.1 0 8\n"),
+          f"resorb mesh --ascii: not ASCII MSH:\n{text}")
     file_config = GOOD.replace('[mesh.screw_in_bone]\nmesh_size = "4 mm"\nimplant_mesh_size = "2 mm"',
                                f'[mesh]\nfile = "{msh}"\nunit = "mm"')
     truncated = work / "truncated.msh"

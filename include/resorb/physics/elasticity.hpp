@@ -36,10 +36,17 @@ using VectorField = std::function<Vec3(const Vec3&)>;
 /// What is elasticity lives here: the material law (kernels/elasticity_kernels.hpp), the
 /// loads, the near-null space and the derived quantities. The generic machinery comes from
 /// fem/: the cell loop, Dirichlet elimination (fem::DirichletConstraints), facet and volume
-/// load assembly, the displacement as a fem::Field. The matrix is PETSc AIJ with block size
-/// 3 and exact preallocation; the default solver is CG + GAMG with the rigid-body modes as
-/// near-null space, under the PETSc options prefix `elasticity_` (`-elasticity_ksp_monitor`,
-/// `-elasticity_pc_type hypre`). The mesh must outlive the object.
+/// load assembly, the displacement as a fem::Field. PETSc options are read under the prefix
+/// `elasticity_` (`-elasticity_ksp_monitor`, `-elasticity_pc_type hypre`). Default solvers
+/// (benchmarks/RESULTS.md):
+/// - P1: AIJ matrix (block size 3, exact preallocation), CG + GAMG with the rigid-body modes
+///   as near-null space and elasticity_gamg_defaults().
+/// - P2: BAIJ matrix (bs 3: a third fewer bytes per MatMult), CG + two-level p-multigrid
+///   (solvers::configure_p_multigrid): Chebyshev/point-block Jacobi on P2 (`-elasticity_p2_`),
+///   the P1 operator of the same mesh with GAMG as above on the coarse level
+///   (`-elasticity_p1_`). `-elasticity_pc_type gamg` (or any other type) solves the P2 matrix
+///   directly, stored as AIJ.
+/// The mesh must outlive the object.
 template <fem::LagrangeElement Element>
 class Elasticity {
 public:
@@ -69,9 +76,12 @@ public:
   /// Body force density (N/m^3) as a function of position.
   void set_body_force(VectorField force);
 
-  /// Assembles and solves. With GAMG (the default) the rigid-body modes are the near-null
-  /// space and elasticity_gamg_defaults() apply unless the options database sets them. PETSc
-  /// options are read under options_prefix (`elasticity_` unless @p settings names another).
+  /// Assembles and solves with the default solver above unless @p settings or the options
+  /// database choose another preconditioner. With GAMG the rigid-body modes are the
+  /// near-null space and elasticity_gamg_defaults() apply unless the options database sets
+  /// them. PETSc options are read under options_prefix (`elasticity_` unless @p settings
+  /// names another). The first call fixes the matrix type and the preconditioner's structure
+  /// (p-multigrid or not); later calls reuse them.
   /// @throws SolverError when the solve does not converge
   /// @throws InputError when a cell has no material
   solvers::SolveReport solve(const solvers::LinearSolverSettings& settings = {});
@@ -123,7 +133,11 @@ private:
     std::optional<Vec3> total_force;
   };
 
+  struct LinearLevel; // the P1 level of p-multigrid (P2 only)
+
   void ensure_matrix(); // creates the matrix, scatter map and near-null space once
+  [[nodiscard]] bool wants_p_multigrid() const;
+  void ensure_linear_level();
   void check_materials() const;
   // Adds the surface and body loads to rhs, leaving out the DOFs of skip (if given).
   void assemble_loads(Vec rhs, const fem::DirichletConstraints* skip) const;
@@ -139,6 +153,10 @@ private:
   la::Vector b_;
   fem::Field u_;
   la::NullSpace near_null_space_;
+  std::string prefix_ = options_prefix; // of the solver: decides matrix type and PC
+  std::string pc_type_;                 // from the settings ("" = the default above)
+  std::unique_ptr<LinearLevel> linear_;
+  bool linear_stale_ = true; // constraints changed since the P1 level was built
   PhaseTimer timer_;
 };
 
@@ -159,5 +177,11 @@ template <fem::LagrangeElement Element>
 /// plain (unsmoothed) aggregation, W-cycle, one Chebyshev/Jacobi step per level, LU below
 /// 2000 equations. Returned as (option, value) pairs for LinearSolverSettings::default_options.
 [[nodiscard]] std::vector<std::pair<std::string, std::string>> elasticity_gamg_defaults();
+
+/// GAMG settings of the P1 level of P2 p-multigrid (options prefix `elasticity_p1_`):
+/// smoothed aggregation, W-cycle, two Chebyshev/Jacobi steps per level, LU below 2000
+/// equations. One such cycle is a better coarse correction than the P1 solver's defaults
+/// (30 instead of 65 CG iterations on the 3.3M-DOF screw, 34 s instead of 45 s in all).
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> elasticity_p1_level_defaults();
 
 } // namespace resorb::physics

@@ -14,12 +14,14 @@ namespace resorb::solvers {
 /// Defaults of a linear solve. Command-line PETSc options (`-ksp_type`, `-pc_type`,
 /// `-ksp_rtol`, ...) with the solver's prefix override every field.
 struct LinearSolverSettings {
-  std::string ksp_type = "cg";  ///< Krylov method
-  std::string pc_type = "gamg"; ///< preconditioner
-  double rtol = 1e-8;           ///< relative tolerance on the true (unpreconditioned) residual
-  double atol = 0.0;            ///< absolute tolerance
-  int max_iterations = 5000;    ///< iteration limit; reaching it is an error
-  std::string options_prefix;   ///< PETSc options prefix ("" = no prefix)
+  std::string ksp_type = "cg"; ///< Krylov method
+  /// Preconditioner; "" lets the physics choose (elasticity: GAMG for P1, p-multigrid for
+  /// P2), and LinearSolver itself takes GAMG.
+  std::string pc_type;
+  double rtol = 1e-8;         ///< relative tolerance on the true (unpreconditioned) residual
+  double atol = 0.0;          ///< absolute tolerance
+  int max_iterations = 5000;  ///< iteration limit; reaching it is an error
+  std::string options_prefix; ///< PETSc options prefix ("" = no prefix)
   /// PETSc options (name with its leading '-' and without the prefix, value; "" for a flag)
   /// that apply unless the options database already has them: a physics' tuned defaults
   /// that the command line and `[solver] petsc_options` can still override. They stay in
