@@ -63,9 +63,14 @@ MatrixAssembler::MatrixAssembler(const fem::DofMap& dofmap, const BlockCoupling&
 }
 
 MatrixAssembler::~MatrixAssembler() {
-  // An exception between begin() and end() leaves the arrays open; give them back.
-  if (open_ && direct_)
-    restore_arrays();
+  // An exception between begin() and end() leaves the arrays open; give them back. A
+  // destructor must not throw: a PETSc error here is already second to the first one.
+  if (open_ && direct_) {
+    try {
+      access_arrays(false);
+    } catch (...) { // NOLINT(bugprone-empty-catch)
+    }
+  }
 }
 
 void MatrixAssembler::build_ghost_rows() {
@@ -98,6 +103,14 @@ void MatrixAssembler::build_ghost_rows() {
     }
     ghost_values_.assign(ghost_columns_.size() * static_cast<std::size_t>(bs * bs), 0.0);
   }
+}
+
+std::int32_t MatrixAssembler::ghost_offset(std::size_t ghost, GlobalIndex column) const {
+  const auto first = ghost_columns_.begin() + static_cast<std::ptrdiff_t>(ghost_row_start_[ghost]);
+  const auto last =
+      ghost_columns_.begin() + static_cast<std::ptrdiff_t>(ghost_row_start_[ghost + 1]);
+  return static_cast<std::int32_t>(std::lower_bound(first, last, static_cast<PetscInt>(column)) -
+                                   first);
 }
 
 void MatrixAssembler::build_scatter_map(bool distributed) {
@@ -146,13 +159,7 @@ void MatrixAssembler::build_scatter_map(bool distributed) {
         const GlobalIndex gcol = map.local_to_global(cell_nodes[c * n + b]);
         std::int32_t offset = 0;
         if (r >= nowned) {
-          const auto g = static_cast<std::size_t>(r - nowned);
-          const auto first =
-              ghost_columns_.begin() + static_cast<std::ptrdiff_t>(ghost_row_start_[g]);
-          const auto last =
-              ghost_columns_.begin() + static_cast<std::ptrdiff_t>(ghost_row_start_[g + 1]);
-          offset = static_cast<std::int32_t>(
-              std::lower_bound(first, last, static_cast<PetscInt>(gcol)) - first);
+          offset = ghost_offset(static_cast<std::size_t>(r - nowned), gcol);
         } else if (a == b || !between) {
           // The row's own node: its first column in the reference row, after `width`
           // values of each node before it. (Without couplings between nodes, k is unused.)
@@ -228,13 +235,7 @@ void MatrixAssembler::build_block_scatter_map(bool distributed) {
         const GlobalIndex gcol = map.local_to_global(cell_nodes[c * n + b]);
         std::int32_t offset = 0;
         if (r >= nowned) {
-          const auto g = static_cast<std::size_t>(r - nowned);
-          const auto first =
-              ghost_columns_.begin() + static_cast<std::ptrdiff_t>(ghost_row_start_[g]);
-          const auto last =
-              ghost_columns_.begin() + static_cast<std::ptrdiff_t>(ghost_row_start_[g + 1]);
-          offset = static_cast<std::int32_t>(
-              std::lower_bound(first, last, static_cast<PetscInt>(gcol)) - first);
+          offset = ghost_offset(static_cast<std::size_t>(r - nowned), gcol);
         } else {
           const bool local = gcol >= lo && gcol < hi;
           const auto row = static_cast<std::size_t>(r);
@@ -261,34 +262,19 @@ void MatrixAssembler::build_block_scatter_map(bool distributed) {
   off_diagonal_rows_ = off_rows;
 }
 
-void MatrixAssembler::get_arrays() {
-  if (blocked_) {
-    RESORB_PETSC(MatSeqBAIJGetArray(diagonal_, &diagonal_values_));
-    if (off_diagonal_ != nullptr)
-      RESORB_PETSC(MatSeqBAIJGetArray(off_diagonal_, &off_diagonal_values_));
-  } else {
-    RESORB_PETSC(MatSeqAIJGetArray(diagonal_, &diagonal_values_));
-    if (off_diagonal_ != nullptr)
-      RESORB_PETSC(MatSeqAIJGetArray(off_diagonal_, &off_diagonal_values_));
-  }
-}
-
-void MatrixAssembler::restore_arrays() {
-  if (blocked_) {
-    RESORB_PETSC(MatSeqBAIJRestoreArray(diagonal_, &diagonal_values_));
-    if (off_diagonal_ != nullptr)
-      RESORB_PETSC(MatSeqBAIJRestoreArray(off_diagonal_, &off_diagonal_values_));
-  } else {
-    RESORB_PETSC(MatSeqAIJRestoreArray(diagonal_, &diagonal_values_));
-    if (off_diagonal_ != nullptr)
-      RESORB_PETSC(MatSeqAIJRestoreArray(off_diagonal_, &off_diagonal_values_));
-  }
+void MatrixAssembler::access_arrays(bool open) {
+  using Access = PetscErrorCode (*)(Mat, PetscScalar**);
+  const Access access = blocked_ ? (open ? MatSeqBAIJGetArray : MatSeqBAIJRestoreArray)
+                                 : (open ? MatSeqAIJGetArray : MatSeqAIJRestoreArray);
+  RESORB_PETSC(access(diagonal_, &diagonal_values_));
+  if (off_diagonal_ != nullptr)
+    RESORB_PETSC(access(off_diagonal_, &off_diagonal_values_));
 }
 
 void MatrixAssembler::begin() {
   RESORB_PETSC(MatZeroEntries(matrix_.get()));
   if (direct_) {
-    get_arrays();
+    access_arrays(true);
     std::fill(ghost_values_.begin(), ghost_values_.end(), 0.0);
   }
   open_ = true;
@@ -391,7 +377,7 @@ void MatrixAssembler::add_blocks(const LocalIndex* nodes, const std::int32_t* of
 
 void MatrixAssembler::end() {
   if (direct_) {
-    restore_arrays();
+    access_arrays(false);
     const IndexMap& map = dofmap_.index_map();
     const std::size_t block = static_cast<std::size_t>(block_size_) * block_size_;
     const bool full = coupling_.is_full();
