@@ -1,6 +1,7 @@
 #include "resorb/la/matrix_assembler.hpp"
 
 #include "resorb/core/error.hpp"
+#include "resorb/core/incidence.hpp"
 
 #include <fmt/format.h>
 
@@ -55,10 +56,7 @@ MatrixAssembler::MatrixAssembler(const fem::DofMap& dofmap, const BlockCoupling&
     PetscBool mpi = PETSC_FALSE;
     RESORB_PETSC(PetscObjectTypeCompareAny(reinterpret_cast<PetscObject>(matrix_.get()), &mpi,
                                            MATMPIAIJ, MATMPIBAIJ, ""));
-    if (blocked_)
-      build_block_scatter_map(mpi == PETSC_TRUE);
-    else
-      build_scatter_map(mpi == PETSC_TRUE);
+    build_scatter_map(mpi == PETSC_TRUE);
   }
 }
 
@@ -118,146 +116,120 @@ void MatrixAssembler::build_scatter_map(bool distributed) {
   const auto bs = static_cast<PetscInt>(block_size_);
   const auto n = static_cast<std::size_t>(dofmap_.nodes_per_cell());
   const auto cell_nodes = dofmap_.cell_nodes();
-  const std::size_t nc = cell_nodes.size() / n;
   const LocalIndex nowned = map.num_owned();
-  const GlobalIndex lo = map.offset(), hi = map.offset() + nowned;
+  const auto nlocal = static_cast<std::size_t>(map.size_local());
 
-  const PetscInt* garray = nullptr;
-  if (distributed)
+  const PetscInt* garray = nullptr; // global (block) columns of the off-diagonal part
+  if (distributed && blocked_)
+    RESORB_PETSC(MatMPIBAIJGetSeqBAIJ(matrix_.get(), &diagonal_, &off_diagonal_, &garray));
+  else if (distributed)
     RESORB_PETSC(MatMPIAIJGetSeqAIJ(matrix_.get(), &diagonal_, &off_diagonal_, &garray));
   else
     diagonal_ = matrix_.get();
-
   build_ghost_rows();
 
   const PetscInt* diag_cols = nullptr;
   const PetscInt* off_cols = nullptr;
-  const auto diag_rows = row_offsets(diagonal_, &diag_cols);
-  const auto off_rows =
-      off_diagonal_ != nullptr ? row_offsets(off_diagonal_, &off_cols) : std::vector<PetscInt>{};
-  auto missing = [&](LocalIndex row, GlobalIndex col) {
-    return Error(fmt::format("matrix assembler: block ({}, {}) is not in the sparsity pattern",
-                             map.local_to_global(row), col));
-  };
+  const auto diag_rows = row_offsets(diagonal_, &diag_cols, blocked_);
+  const auto off_rows = off_diagonal_ != nullptr ? row_offsets(off_diagonal_, &off_cols, blocked_)
+                                                 : std::vector<PetscInt>{};
+  // A column's node is column / stride: BAIJ stores one column per node, AIJ bs.
+  const PetscInt stride = blocked_ ? 1 : bs;
 
-  // The reference row: the first component with couplings to other nodes; its first
-  // column of a node locates the node. (With none, only the nodes' own blocks are stored.)
+  // AIJ: the reference row of a node is its first component with couplings to other
+  // nodes; its columns list every node of the row (with none, only the nodes' own blocks
+  // are stored and k is unused). BAIJ: the block row itself.
   int ref = 0;
-  while (ref < block_size_ && coupling_.partners(ref).empty())
+  while (!blocked_ && ref < block_size_ && coupling_.partners(ref).empty())
     ++ref;
-  const bool between = ref < block_size_;
-  const auto width = between ? static_cast<PetscInt>(coupling_.partners(ref).size()) : 1;
-  const PetscInt first_coupled = between ? coupling_.partners(ref).front() : 0;
+  const bool between = blocked_ || ref < block_size_;
   if (!between)
     ref = 0;
 
-  block_offset_.resize(nc * n * n);
-  for (std::size_t c = 0; c < nc; ++c)
-    for (std::size_t a = 0; a < n; ++a) {
-      const LocalIndex r = cell_nodes[c * n + a];
-      for (std::size_t b = 0; b < n; ++b) {
-        const GlobalIndex gcol = map.local_to_global(cell_nodes[c * n + b]);
-        std::int32_t offset = 0;
-        if (r >= nowned) {
-          offset = ghost_offset(static_cast<std::size_t>(r - nowned), gcol);
-        } else if (a == b || !between) {
-          // The row's own node: its first column in the reference row, after `width`
-          // values of each node before it. (Without couplings between nodes, k is unused.)
-          if (a == b && between) {
-            const auto row = static_cast<std::size_t>(bs * r + ref);
-            const PetscInt* first = diag_cols + diag_rows[row];
-            const PetscInt* last = diag_cols + diag_rows[row + 1];
-            const auto target = static_cast<PetscInt>(bs * r);
-            const PetscInt* p = std::lower_bound(first, last, target);
-            if (p == last || *p != target)
-              throw missing(r, gcol);
-            offset = static_cast<std::int32_t>((p - first) / width);
-          }
-        } else if (gcol >= lo && gcol < hi) {
-          const auto row = static_cast<std::size_t>(bs * r + ref);
-          const PetscInt* first = diag_cols + diag_rows[row];
-          const PetscInt* last = diag_cols + diag_rows[row + 1];
-          const auto target = static_cast<PetscInt>(bs * (gcol - lo) + first_coupled);
-          const PetscInt* p = std::lower_bound(first, last, target);
-          if (p == last || *p != target)
-            throw missing(r, gcol);
-          const PetscInt own = gcol - lo > r ? bs : 0; // the row node's values come first
-          offset = static_cast<std::int32_t>((p - first - own) / width);
-        } else {
-          // Off-diagonal columns are compacted through garray; rows are short, search them.
-          const auto row = static_cast<std::size_t>(bs * r + ref);
-          const PetscInt* first = off_cols + off_rows[row];
-          const PetscInt* last = off_cols + off_rows[row + 1];
-          const auto target = static_cast<PetscInt>(bs * gcol + first_coupled);
-          const PetscInt* p =
-              std::find_if(first, last, [&](PetscInt k) { return garray[k] == target; });
-          if (p == last)
-            throw missing(r, gcol);
-          offset = -static_cast<std::int32_t>((p - first) / width) - 1;
+  // Local node of each off-diagonal column (-1 for nodes of other ranks' cells only).
+  std::vector<LocalIndex> off_node;
+  if (off_diagonal_ != nullptr) {
+    std::vector<std::pair<GlobalIndex, LocalIndex>> ghosts;
+    ghosts.reserve(static_cast<std::size_t>(map.num_ghosts()));
+    for (LocalIndex g = 0; g < map.num_ghosts(); ++g)
+      ghosts.emplace_back(map.ghosts()[g], nowned + g);
+    std::sort(ghosts.begin(), ghosts.end());
+    PetscInt ncols = 0;
+    RESORB_PETSC(MatGetLocalSize(off_diagonal_, nullptr, &ncols));
+    off_node.assign(static_cast<std::size_t>(blocked_ ? ncols / bs : ncols), -1);
+    for (std::size_t k = 0; k < off_node.size(); ++k) {
+      const GlobalIndex node = garray[k] / stride;
+      const auto it =
+          std::lower_bound(ghosts.begin(), ghosts.end(), std::pair{node, LocalIndex{-1}});
+      if (it != ghosts.end() && it->first == node)
+        off_node[k] = it->second;
+    }
+  }
+
+  // Row by row: number the nodes of the stored row (the row's own values first for AIJ's
+  // reduced layout, see block_offset_), then give each cell's node pairs their number: no
+  // search per pair. stamp marks the nodes of the current row; a cell pair outside it
+  // is a pattern that does not match the mesh.
+  const Incidence incidence = invert_connectivity(cell_nodes, n, nlocal);
+  std::vector<std::int32_t> number(nlocal, 0);
+  std::vector<LocalIndex> stamp(nlocal, -1);
+  block_offset_.resize(cell_nodes.size() * n);
+  for (LocalIndex r = 0; r < static_cast<LocalIndex>(nlocal); ++r) {
+    const bool owned = r < nowned;
+    if (owned && between) {
+      const auto row = static_cast<std::size_t>(blocked_ ? r : bs * r + ref);
+      std::int32_t k = 0;
+      LocalIndex last = -1;
+      for (PetscInt p = diag_rows[row]; p < diag_rows[row + 1]; ++p) {
+        const auto node = static_cast<LocalIndex>(diag_cols[p] / stride);
+        if (node == last)
+          continue;
+        last = node;
+        stamp[static_cast<std::size_t>(node)] = r;
+        // AIJ: nodes after the row's own come after its b values (add() adds b back).
+        number[static_cast<std::size_t>(node)] = k++ - (!blocked_ && node > r ? 1 : 0);
+      }
+      k = 0;
+      GlobalIndex last_global = -1;
+      for (PetscInt p = off_rows.empty() ? 0 : off_rows[row];
+           !off_rows.empty() && p < off_rows[row + 1]; ++p) {
+        const GlobalIndex global = garray[off_cols[p]] / stride;
+        if (global == last_global)
+          continue;
+        last_global = global;
+        const LocalIndex node = off_node[static_cast<std::size_t>(off_cols[p])];
+        if (node >= 0) {
+          stamp[static_cast<std::size_t>(node)] = r;
+          number[static_cast<std::size_t>(node)] = -k - 1;
         }
-        block_offset_[(c * n + a) * n + b] = offset;
+        ++k;
       }
     }
-  restore_row_offsets(diagonal_, diag_cols);
-  if (off_diagonal_ != nullptr)
-    restore_row_offsets(off_diagonal_, off_cols);
-  diagonal_rows_ = diag_rows;
-  off_diagonal_rows_ = off_rows;
-}
-
-void MatrixAssembler::build_block_scatter_map(bool distributed) {
-  const IndexMap& map = dofmap_.index_map();
-  const auto n = static_cast<std::size_t>(dofmap_.nodes_per_cell());
-  const auto cell_nodes = dofmap_.cell_nodes();
-  const std::size_t nc = cell_nodes.size() / n;
-  const LocalIndex nowned = map.num_owned();
-  const GlobalIndex lo = map.offset(), hi = map.offset() + nowned;
-
-  const PetscInt* garray = nullptr; // global block columns of the off-diagonal part
-  if (distributed)
-    RESORB_PETSC(MatMPIBAIJGetSeqBAIJ(matrix_.get(), &diagonal_, &off_diagonal_, &garray));
-  else
-    diagonal_ = matrix_.get();
-  build_ghost_rows();
-
-  // Block CSR: one column index per node pair, the bs × bs values of block k of a row at
-  // (row_start + k) · bs², column-major.
-  const PetscInt* diag_cols = nullptr;
-  const PetscInt* off_cols = nullptr;
-  const auto diag_rows = row_offsets(diagonal_, &diag_cols, true);
-  const auto off_rows = off_diagonal_ != nullptr ? row_offsets(off_diagonal_, &off_cols, true)
-                                                 : std::vector<PetscInt>{};
-  block_offset_.resize(nc * n * n);
-  for (std::size_t c = 0; c < nc; ++c)
-    for (std::size_t a = 0; a < n; ++a) {
-      const LocalIndex r = cell_nodes[c * n + a];
+    const auto rr = static_cast<std::size_t>(r);
+    for (std::size_t i = incidence.start[rr]; i < incidence.start[rr + 1]; ++i) {
+      const auto c = static_cast<std::size_t>(incidence.cells[i]);
+      const LocalIndex* nodes = &cell_nodes[c * n];
+      const auto a = static_cast<std::size_t>(std::find(nodes, nodes + n, r) - nodes);
+      std::int32_t* offsets = &block_offset_[(c * n + a) * n];
       for (std::size_t b = 0; b < n; ++b) {
-        const GlobalIndex gcol = map.local_to_global(cell_nodes[c * n + b]);
-        std::int32_t offset = 0;
-        if (r >= nowned) {
-          offset = ghost_offset(static_cast<std::size_t>(r - nowned), gcol);
+        const LocalIndex m = nodes[b];
+        if (!owned) {
+          offsets[b] = ghost_offset(static_cast<std::size_t>(r - nowned), map.local_to_global(m));
+        } else if (!between) {
+          offsets[b] = 0;
         } else {
-          const bool local = gcol >= lo && gcol < hi;
-          const auto row = static_cast<std::size_t>(r);
-          const PetscInt* first = local ? diag_cols + diag_rows[row] : off_cols + off_rows[row];
-          const PetscInt* last =
-              local ? diag_cols + diag_rows[row + 1] : off_cols + off_rows[row + 1];
-          const PetscInt* p =
-              local ? std::lower_bound(first, last, static_cast<PetscInt>(gcol - lo))
-                    : std::find_if(first, last, [&](PetscInt k) { return garray[k] == gcol; });
-          if (p == last || (local && *p != gcol - lo))
+          if (stamp[static_cast<std::size_t>(m)] != r)
             throw Error(
                 fmt::format("matrix assembler: block ({}, {}) is not in the sparsity pattern",
-                            map.local_to_global(r), gcol));
-          const auto k = static_cast<std::int32_t>(p - first);
-          offset = local ? k : -k - 1;
+                            map.local_to_global(r), map.local_to_global(m)));
+          offsets[b] = number[static_cast<std::size_t>(m)];
         }
-        block_offset_[(c * n + a) * n + b] = offset;
       }
     }
-  restore_row_offsets(diagonal_, diag_cols, true);
+  }
+  restore_row_offsets(diagonal_, diag_cols, blocked_);
   if (off_diagonal_ != nullptr)
-    restore_row_offsets(off_diagonal_, off_cols, true);
+    restore_row_offsets(off_diagonal_, off_cols, blocked_);
   diagonal_rows_ = diag_rows;
   off_diagonal_rows_ = off_rows;
 }

@@ -59,9 +59,8 @@ private:
   void build_ghost_rows();
   // Position of global node @p column in the row of ghost node @p ghost (0-based).
   [[nodiscard]] std::int32_t ghost_offset(std::size_t ghost, GlobalIndex column) const;
-  void build_scatter_map(bool distributed);       // distributed: MPIAIJ, else SeqAIJ
-  void build_block_scatter_map(bool distributed); // distributed: MPIBAIJ, else SeqBAIJ
-  void access_arrays(bool open); // get (open) or restore the value arrays of both parts
+  void build_scatter_map(bool distributed); // distributed: MPI(B)AIJ, else Seq(B)AIJ
+  void access_arrays(bool open);            // get (open) or restore the value arrays of both parts
   void add_blocks(const LocalIndex* nodes, const std::int32_t* offsets, const double* ke);
 
   const fem::DofMap& dofmap_;
