@@ -224,6 +224,11 @@ def main():
         ("bad_sub_solver_option", GOOD.replace("rtol = 1e-10",
                                                'rtol = 1e-10\npetsc_options = "-elasticity_mg_levels_pc_type nonsense"'),
          2, ["-elasticity_mg_levels_pc_type nonsense"]),
+        # P2's p-multigrid reads its levels' options under -elasticity_p2_ / -elasticity_p1_.
+        ("bad_p_multigrid_option", GOOD.replace("rtol = 1e-10",
+                                                'rtol = 1e-10\npetsc_options = "-elasticity_p1_pc_type nonsense"')
+         .replace("degree = 1", "degree = 2"),
+         2, ["-elasticity_p1_pc_type nonsense"]),
     ]
     for name, config, expected_rc, needles in cases:
         case_out = work / name
@@ -240,7 +245,8 @@ def main():
         # was; once the config is valid, the earlier summary is removed before the run.
         stale = case_out / "summary.json"
         if name in ("unknown_boundary", "truncated_mesh", "inverted_mesh", "missing_mesh",
-                    "diverged", "bad_petsc_option", "bad_sub_solver_option"):
+                    "diverged", "bad_petsc_option", "bad_sub_solver_option",
+                    "bad_p_multigrid_option"):
             check(not stale.exists(), f"{name}: an earlier summary.json survived a failed run")
         else:
             check(stale.exists() and stale.read_text() == "{}",
