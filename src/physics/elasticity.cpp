@@ -189,7 +189,7 @@ void Elasticity<Element>::assemble() {
     RESORB_PETSC(VecSet(b_.get(), 0.0));
   const kernels::ElasticityStiffness<Element> kernel{{}, lambda_.data(), mu_.data()};
   fem::impl::assemble_matrix(dofmap_, kernel, *assembler_, constraints_, b_.get());
-  if (wants_p_multigrid()) {
+  if (p_multigrid_) {
     ensure_linear_level();
     const kernels::ElasticityStiffness<fem::P1> linear_kernel{{}, lambda_.data(), mu_.data()};
     la::zero_local_form(linear_->lift.get());
@@ -207,13 +207,13 @@ void Elasticity<Element>::ensure_matrix() {
     return;
   // p-multigrid smooths with point-block Jacobi and MatMult only: BAIJ moves a third fewer
   // bytes. Algebraic multigrid on the P2 matrix itself needs AIJ (GAMG rejects BAIJ).
-  const bool blocked = wants_p_multigrid();
+  p_multigrid_ = wants_p_multigrid(); // fixed for the object's life, like the matrix type
   assembler_ = std::make_unique<la::MatrixAssembler>(dofmap_, 3, prefix_.c_str(),
-                                                     blocked ? MATBAIJ : MATAIJ);
+                                                     p_multigrid_ ? MATBAIJ : MATAIJ);
   // Rigid-body modes from the node coordinates: GAMG's near-null space. They depend on the
   // mesh only, so they are built once with the matrix.
   near_null_space_ = set_rigid_body_modes(dofmap_, assembler_->matrix());
-  if (blocked)
+  if (p_multigrid_)
     ensure_linear_level();
 }
 
@@ -265,15 +265,18 @@ solvers::SolveReport Elasticity<Element>::solve(const solvers::LinearSolverSetti
   }
   solvers::LinearSolverSettings tuned = settings;
   tuned.options_prefix = prefix_;
-  const bool p_multigrid = wants_p_multigrid();
   if (tuned.pc_type.empty())
-    tuned.pc_type = p_multigrid ? PCMG : PCGAMG;
+    tuned.pc_type = p_multigrid_ ? PCMG : PCGAMG;
   if (tuned.pc_type == PCGAMG) {
     const auto defaults = elasticity_gamg_defaults();
     tuned.default_options.insert(tuned.default_options.end(), defaults.begin(), defaults.end());
   }
   solvers::LinearSolver solver(mesh_.comm(), tuned);
-  if (p_multigrid) {
+  PC pc = nullptr;
+  RESORB_PETSC(KSPGetPC(solver.ksp(), &pc));
+  PetscBool mg = PETSC_FALSE;
+  RESORB_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), PCMG, &mg));
+  if (p_multigrid_ && mg == PETSC_TRUE) { // the P1 level exists and the PC (still) is PCMG
     solvers::PMultigridSettings levels;
     levels.coarse_defaults = elasticity_p1_level_defaults();
     solvers::configure_p_multigrid(solver.ksp(), prefix_, linear_->interpolation.get(),

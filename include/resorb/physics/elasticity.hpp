@@ -155,6 +155,7 @@ private:
   la::NullSpace near_null_space_;
   std::string prefix_ = options_prefix; // of the solver: decides matrix type and PC
   std::string pc_type_;                 // from the settings ("" = the default above)
+  bool p_multigrid_ = false;            // decided with the matrix (ensure_matrix)
   std::unique_ptr<LinearLevel> linear_;
   bool linear_stale_ = true; // constraints changed since the P1 level was built
   PhaseTimer timer_;
