@@ -43,7 +43,7 @@ using VectorField = std::function<Vec3(const Vec3&)>;
 ///   as near-null space and elasticity_gamg_defaults().
 /// - P2: BAIJ matrix (bs 3: a third fewer bytes per MatMult), CG + two-level p-multigrid
 ///   (solvers::configure_p_multigrid): Chebyshev/point-block Jacobi on P2 (`-elasticity_p2_`),
-///   the P1 operator of the same mesh with GAMG as above on the coarse level
+///   the P1 operator of the same mesh with one GAMG cycle (elasticity_p1_level_defaults())
 ///   (`-elasticity_p1_`). `-elasticity_pc_type gamg` (or any other type) solves the P2 matrix
 ///   directly, stored as AIJ.
 /// The mesh must outlive the object.
