@@ -314,7 +314,7 @@ int main(int argc, char** argv) {
   mesh_cmd->allow_extras();
 
   std::string alloy = "pure_mg", medium = "sbf", target = "", duration = "7 days",
-              cell_size = "200 um";
+              cell_size = "50 um";
   auto* calibrate_cmd = app.add_subcommand(
       "calibrate", "fit an alloy's rate factor in a medium to a measured corrosion rate");
   calibrate_cmd->add_option("--alloy", alloy, "alloy: data/alloys name or file (its density)");

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 
 namespace resorb::physics {
 
@@ -311,8 +312,88 @@ MagnesiumCorrosion::MagnesiumCorrosion(const mesh::TetMesh& mesh, std::string_vi
   // their medium values (they cannot move there: the metal's diffusivity is zero).
   update_coefficients();
   update_metal_nodes();
+  count_initial_layer();
   transport_->reset_history();
   initial_sum_ = conserved_sum();
+}
+
+void MagnesiumCorrosion::count_initial_layer() {
+  // The discrete initial state holds [Mg]_sat on the surface nodes over the whole of their
+  // lumped volume: the medium-side part of each surface node's hat holds (sat − C₀) more
+  // Mg than the continuum, whose layer starts with zero thickness. That excess S₀ ≈
+  // (sat − C₀) h/2 per area is Mg the discrete model has put into solution without taking
+  // it from the metal. Counting only the later flux loses it for ever (the dissolved amount
+  // converges at first order in h); taking it from the metal makes it converge at second
+  // order once √(D t) > h (RESULTS.md, "The initial surface layer"). It is taken as the
+  // continuum would dissolve it: like the planar similarity solution, ∝ √t, all of it by
+  // t₀ = π ℓ² / (4 D) with ℓ = S₀ / ((sat − C₀) A), the layer's thickness.
+  const auto& p = parameters_;
+  const auto metal = fem::positive_volumes(phi_);
+  const auto ns = static_cast<std::size_t>(transport_->num_species());
+  const auto diffusivity = transport_->diffusivity();
+  const double excess = std::max(p.mg_saturation - p.initial_mg, 0.0);
+  auto& constraints = transport_->constraints();
+  fem::Field layer(dofmap_, 1, "initial layer", "mol");
+  double weighted_diffusivity = 0.0; // Σ (layer share × D of its cell), for the mean D
+  {
+    la::LocalWrite s(layer.vec());
+    fem::impl::for_each_cell(mesh_, [&](LocalIndex c, const mesh::CellCoordinates& x) {
+      const auto cell = static_cast<std::size_t>(c);
+      double j[3][3];
+      const double volume = std::abs(mesh::jacobian(x, j)) / 6.0;
+      const double share = 0.25 * std::max(0.0, volume - metal[cell]) * excess;
+      for (LocalIndex node : dofmap_.cell_nodes(c))
+        if (constraints.constrained(ns * static_cast<std::size_t>(node))) {
+          s[node] += share;
+          weighted_diffusivity += share * diffusivity[ns * cell];
+        }
+    });
+  }
+  la::accumulate_ghosts(layer.vec());
+  const auto owned = static_cast<std::size_t>(dofmap_.index_map().num_owned());
+  double amount = 0.0;
+  {
+    const la::LocalRead s(layer.vec());
+    for (std::size_t a = 0; a < owned; ++a)
+      amount += s[static_cast<PetscInt>(a)];
+  }
+  const MPI_Comm comm = mesh_.comm();
+  initial_layer_ = mpi::sum(comm, amount); // each share is counted once, by its owner
+  // Its OH⁻ (2 per Mg, stoichiometric balance) is released over the wet nodes within the pH
+  // band, by volume: OH⁻ diffuses ~10⁵× faster than Mg²⁺, so by t₀ it has spread over
+  // millimetres; released at the surface nodes, a 1/√t pulse there drives the buffer and
+  // K_sp chemistry faster than Newton follows (RESULTS.md).
+  fem::Field wet_volume(dofmap_, 1, "wet volume", "m^3");
+  {
+    const la::LocalRead phi(phi_.vec());
+    la::LocalWrite v(wet_volume.vec());
+    fem::impl::for_each_cell(mesh_, [&](LocalIndex c, const mesh::CellCoordinates& x) {
+      double j[3][3];
+      const double volume = std::abs(mesh::jacobian(x, j)) / 6.0;
+      for (LocalIndex node : dofmap_.cell_nodes(c))
+        if (phi[node] < 0 && -phi[node] <= ph_distance_)
+          v[node] += 0.25 * volume;
+    });
+  }
+  la::accumulate_ghosts(wet_volume.vec());
+  layer_hydroxide_share_.assign(owned, 0.0);
+  {
+    const la::LocalRead v(wet_volume.vec());
+    double total = 0.0;
+    for (std::size_t a = 0; a < owned; ++a)
+      total += layer_hydroxide_share_[a] = v[static_cast<PetscInt>(a)];
+    total = mpi::sum(comm, total);
+    for (auto& share : layer_hydroxide_share_)
+      share = total > 0 ? share / total : 0.0;
+  }
+  const double total_weight = mpi::sum(comm, weighted_diffusivity);
+  layer_released_ = 1.0;
+  if (initial_layer_ > 0 && total_weight > 0) {
+    const double d = total_weight / initial_layer_;
+    const double thickness = initial_layer_ / (excess * fem::zero_set_area(phi_));
+    layer_time_ = std::numbers::pi * thickness * thickness / (4.0 * d);
+    layer_released_ = 0.0;
+  }
 }
 
 MagnesiumCorrosion::~MagnesiumCorrosion() = default;
@@ -376,8 +457,9 @@ bool MagnesiumCorrosion::update_metal_nodes() {
 }
 
 double MagnesiumCorrosion::conserved_sum() const {
+  // The initial layer's Mg not yet taken from the metal is in solution already.
   return (parameters_.metal_mg - parameters_.mg_saturation) * metal_volume_ +
-         transport_->amount(0) + transport_->amount(3);
+         transport_->amount(0) + transport_->amount(3) - (1.0 - layer_released_) * initial_layer_;
 }
 
 CorrosionReport MagnesiumCorrosion::step(double t_limit) {
@@ -387,7 +469,12 @@ CorrosionReport MagnesiumCorrosion::step(double t_limit) {
   last_ = transport_->step(t_limit);
   const double dissolved = transport_->inflow(0) - inflow_before; // mol, through metal nodes
   const double area = fem::zero_set_area(phi_);
-  const double target = metal_volume_ - dissolved / (p.metal_mg - p.mg_saturation);
+  // The part of the initial layer due by now (count_initial_layer()).
+  const double released =
+      layer_released_ < 1.0 ? std::min(1.0, std::sqrt(transport_->time() / layer_time_)) : 1.0;
+  const double layer = (released - layer_released_) * initial_layer_;
+  layer_released_ = released;
+  const double target = metal_volume_ - (dissolved + layer) / (p.metal_mg - p.mg_saturation);
   RESORB_REQUIRE(
       target > 0, SolverError,
       fmt::format("corrosion: the metal is used up at t = {:.6g} s", transport_->time()));
@@ -405,7 +492,8 @@ CorrosionReport MagnesiumCorrosion::step(double t_limit) {
     const auto ns = static_cast<std::size_t>(transport_->num_species());
     std::vector<double> source(ns * owned, 0.0);
     for (std::size_t a = 0; a < owned; ++a)
-      source[ns * a + 1] = 2.0 * flux[ns * a] * p.metal_mg / (p.metal_mg - p.mg_saturation);
+      source[ns * a + 1] = 2.0 * (flux[ns * a] + layer * layer_hydroxide_share_[a] / last_.dt) *
+                           p.metal_mg / (p.metal_mg - p.mg_saturation);
     transport_->set_source(source);
   }
   // Uncovered nodes change the problem between steps; the time-error estimate (which

@@ -145,15 +145,15 @@ TEST(Calibration, FittedFactorReproducesTheTargetRate) {
   const auto p = physics::barzegari_sbf();
   physics::CalibrationCoupon coupon;
   coupon.duration = 6 * 3600.0;
-  coupon.cell_size = 100e-6;
+  coupon.cell_size = 25e-6; // resolves the layer (√(D t) = 45 µm): the rate grows as √f
   const double base = physics::coupon_recession_speed(MPI_COMM_WORLD, p, coupon);
   EXPECT_GT(base, 0.0);
   const auto fit = physics::calibrate_rate_factor(MPI_COMM_WORLD, p, 2.0 * base, coupon);
   std::cerr << "base " << base * 1e3 * 365.25 * 86400 << " mm/year; factor " << fit.rate_factor
             << " after " << fit.runs << " runs\n";
   EXPECT_NEAR(fit.speed, 2.0 * base, 1e-3 * 2.0 * base);
-  EXPECT_GT(fit.rate_factor, 1.5);
-  EXPECT_LT(fit.rate_factor, 4.5);
+  EXPECT_GT(fit.rate_factor, 3.0); // diffusion-limited: twice the rate needs f ≈ 4
+  EXPECT_LT(fit.rate_factor, 5.0);
   EXPECT_LE(fit.runs, 8);
   auto q = p;
   q.diffusivity_mg *= fit.rate_factor;

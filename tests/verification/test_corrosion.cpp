@@ -4,9 +4,13 @@
 // the metal, no film. The similarity solution recedes as s(t) = s₀ − 2λ√(D t) with
 //   λ √π e^{λ²} erfc(−λ) = [Mg]_sat / (ρ_Mg − [Mg]_sat).
 // The metal surface is resolved node by node for the concentration condition, so the
-// interface position converges at first order in h (the observed rate must be >= 0.8) and
-// is within 3 % of the receded depth on the finest mesh. Throughout, the Mg sum
-// (ρ − [Mg]_sat) V_metal + ∫ C_Mg + ∫ C_film is conserved to 1e-9 (Newton tolerance).
+// interface position converges at first order in h (the observed rate must be >= 0.8). The
+// Mg that the discrete initial state holds next to the surface is taken from the metal
+// (MagnesiumCorrosion, "initial layer"): the errors are 1.6 / 0.58 / 0.32 % of the receded
+// depth at h = 0.2 / 0.1 / 0.05 mm, against 6.0 / 3.1 / 1.6 % when only the flux counts, so
+// the coarsest must be within 2.5 % and the finest within 0.5 %. Throughout, the Mg sum
+// (ρ − [Mg]_sat) V_metal + ∫ C_Mg + ∫ C_film (less the part of the initial layer not yet
+// taken from the metal) is conserved to 1e-9 (Newton tolerance).
 // With the published film chemistry (Barzegari, NaCl) the same bookkeeping holds and the
 // medium turns alkaline. On 2 ranks the time series equals the one-rank series.
 #include <resorb/core/error.hpp>
@@ -110,7 +114,8 @@ TEST(Corrosion, StefanDissolutionConvergesAndConserves) {
   EXPECT_GE(std::log2(errors[1] / errors[2]), 0.8)
       << errors[0] << " " << errors[1] << " " << errors[2];
   std::cerr << "errors " << errors[0] << " " << errors[1] << " " << errors[2] << "\n";
-  EXPECT_LT(errors[2], 0.03) << errors[0] << " " << errors[1] << " " << errors[2];
+  EXPECT_LT(errors[0], 0.025) << errors[0] << " " << errors[1] << " " << errors[2];
+  EXPECT_LT(errors[2], 0.005) << errors[0] << " " << errors[1] << " " << errors[2];
 }
 
 // A region factor scales every diffusivity of its cells (the metal group's factor holds in
@@ -166,14 +171,22 @@ TEST(Corrosion, StoichiometricHydroxideIsBalanced) {
   EXPECT_NEAR(transport.inflow(1), 2.0 * r.dissolved, 0.1 * 2.0 * r.dissolved);
 }
 
-// The in-vivo bicarbonate buffer, with pure Mg in SBF and 2 OH⁻ per Mg: the medium starts at
-// its equilibrium pH 7.4; perfused CO₂ holds the pH near the metal (mean over the band
-// 8.05, surface nodes 9.4 after 3 h) far below the unbuffered 11.4, and with 1/1000 of the
-// CO₂ the source overwhelms the buffer (11.3). Thresholds sit between these figures.
+// The in-vivo bicarbonate buffer, with a slowly dissolving Mg (SBF chemistry, 1e-4 of its
+// Mg²⁺ diffusivity) and 2 OH⁻ per Mg: the medium starts at its equilibrium pH 7.4;
+// perfused CO₂ holds the pH near the metal (mean over the band 7.42, max 7.96 after 3 h)
+// far below the unbuffered 10.8, and with 1/1000 of the CO₂ the source overwhelms the
+// buffer (10.8). Thresholds sit between these figures. (At the full SBF rate, 0.2 mol/m²
+// of Mg in 3 h, the OH⁻ overwhelms the perfused CO₂ as well.)
 TEST(Corrosion, BicarbonateBufferHoldsThePhUntilOverwhelmed) {
-  auto run_buffered = [](double co2_scale) {
+  // A slow source: pure Mg in SBF at 1e-4 of its Mg²⁺ diffusivity dissolves 1 % as fast.
+  const auto slow_sbf = [] {
     auto p = physics::barzegari_sbf();
     p.hydroxide = physics::CorrosionParameters::Hydroxide::stoichiometric;
+    p.diffusivity_mg *= 1e-4;
+    return p;
+  };
+  auto run_buffered = [&](double co2_scale) {
+    auto p = slow_sbf();
     p.buffer = physics::in_vivo_buffer();
     p.buffer->co2 *= co2_scale;
     p.buffer->hco3 *= co2_scale;
@@ -191,9 +204,8 @@ TEST(Corrosion, BicarbonateBufferHoldsThePhUntilOverwhelmed) {
     std::cerr << "CO2 x " << co2_scale << ": pH max " << ph_max << ", mean " << ph_mean << "\n";
     return std::pair{ph_max, ph_mean};
   };
-  const double unbuffered = [] {
-    auto p = physics::barzegari_sbf();
-    p.hydroxide = physics::CorrosionParameters::Hydroxide::stoichiometric;
+  const double unbuffered = [&] {
+    const auto p = slow_sbf();
     const auto mesh = bar(MPI_COMM_WORLD, 40);
     physics::MagnesiumCorrosion model(mesh, "metal", p);
     double ph_max = 0.0;

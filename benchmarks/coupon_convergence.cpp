@@ -1,0 +1,48 @@
+// Mesh convergence of the calibration coupon: the mean recession speed (mm/year) of a planar
+// Mg surface over a duration, for a sequence of cell sizes, with an alloy's fitted rate
+// factor in a medium (or pure Mg with the medium's own constants).
+//
+//   coupon_convergence ALLOY MEDIUM DURATION_S CELL_UM [CELL_UM ...] [PETSc options]
+//   coupon_convergence we43 in_vivo 86400 200 100 50 25 12.5
+//
+// Prints one line per cell size: cell size, speed, wall time. Used for benchmarks/RESULTS.md.
+#include <resorb/core/environment.hpp>
+#include <resorb/core/error.hpp>
+#include <resorb/core/mpi.hpp>
+#include <resorb/io/corrosion_data.hpp>
+#include <resorb/physics/calibration.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+int main(int argc, char** argv) {
+  resorb::Environment env(argc, argv);
+  if (argc < 5) {
+    std::fprintf(stderr, "usage: %s ALLOY MEDIUM DURATION_S CELL_UM [CELL_UM ...]\n", argv[0]);
+    return 2;
+  }
+  const auto alloy = resorb::io::read_alloy(argv[1]);
+  const std::string medium = argv[2];
+  // The alloy's fitted factor in the medium where it has one, the medium's constants else.
+  auto p = resorb::io::read_medium(medium);
+  try {
+    p = resorb::io::corrosion_parameters(alloy, medium);
+  } catch (const resorb::InputError&) {
+  }
+  p.metal_mg = alloy.metal_mg();
+  resorb::physics::CalibrationCoupon coupon;
+  coupon.duration = std::atof(argv[3]);
+  for (int i = 4; i < argc && argv[i][0] != '-'; ++i) { // PETSc options follow
+    coupon.cell_size = std::atof(argv[i]) * 1e-6;
+    const auto start = std::chrono::steady_clock::now();
+    const double speed = resorb::physics::coupon_recession_speed(env.comm(), p, coupon);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (resorb::mpi::rank(env.comm()) == 0)
+      std::printf("cell %8.2f um  speed %.5f mm/year  wall %.1f s\n", coupon.cell_size * 1e6,
+                  speed * 1e3 * 365.25 * 86400, seconds);
+  }
+  return 0;
+}
