@@ -20,7 +20,9 @@
 //     ∂c_Mg/∂t = ∇·(D_Mg(s) ∇c_Mg) − k₁ c_Mg (1−s) + k₂ c_film c_Cl²,  c_Mg = [Mg]_sat in the metal
 //     ∂c_film/∂t = k₁ c_Mg (1−s) − k₂ c_film c_Cl²
 //     ∂c_OH/∂t = ∇·(D_OH(s) ∇c_OH) + 2 k₂ c_film c_Cl²,  ∂c_Cl/∂t = ∇·(D_Cl(s) ∇c_Cl)
-//     metal volume lost = Mg delivered / (ρ_Mg − [Mg]_sat)
+//     metal volume lost = (Mg delivered + initial layer taken) / (ρ_Mg − [Mg]_sat)
+//   (the initial layer: the Mg that the surface nodes' half-cells hold at t = 0, taken from
+//   the metal ∝ √t; without it the rate would go as 1/h of the surface cells)
 //
 //   Domain: one octant (x, y, z >= 0) of the box; the symmetry planes and the walls are
 //   closed (no flux), so nothing is imposed there. Volumes and amounts are reported for the
