@@ -17,12 +17,26 @@
 #include <cstdlib>
 #include <string>
 
+namespace {
+int run(const resorb::Environment& env, char** argv, int argc);
+} // namespace
+
 int main(int argc, char** argv) {
   resorb::Environment env(argc, argv);
   if (argc < 5) {
     std::fprintf(stderr, "usage: %s ALLOY MEDIUM DURATION_S CELL_UM [CELL_UM ...]\n", argv[0]);
     return 2;
   }
+  try {
+    return run(env, argv, argc);
+  } catch (const resorb::Error& e) { // bad alloy, medium or size: named, not a crash
+    std::fprintf(stderr, "coupon_convergence: %s\n", e.what());
+    return 2;
+  }
+}
+
+namespace {
+int run(const resorb::Environment& env, char** argv, int argc) {
   const auto alloy = resorb::io::read_alloy(argv[1]);
   const std::string medium = argv[2];
   // The alloy's fitted factor in the medium where it has one, the medium's constants else.
@@ -35,7 +49,7 @@ int main(int argc, char** argv) {
   resorb::physics::CalibrationCoupon coupon;
   coupon.duration = std::atof(argv[3]);
   for (int i = 4; i < argc && argv[i][0] != '-'; ++i) { // PETSc options follow
-    coupon.cell_size = std::atof(argv[i]) * 1e-6;
+    coupon.cell_size = std::atof(argv[i]) * 1e-6;       // not a number: 0, rejected by the coupon
     const auto start = std::chrono::steady_clock::now();
     const double speed = resorb::physics::coupon_recession_speed(env.comm(), p, coupon);
     const double seconds =
@@ -46,3 +60,4 @@ int main(int argc, char** argv) {
   }
   return 0;
 }
+} // namespace

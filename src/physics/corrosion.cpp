@@ -333,66 +333,53 @@ void MagnesiumCorrosion::count_initial_layer() {
   const auto diffusivity = transport_->diffusivity();
   const double excess = std::max(p.mg_saturation - p.initial_mg, 0.0);
   auto& constraints = transport_->constraints();
-  fem::Field layer(dofmap_, 1, "initial layer", "mol");
+  // Per node, in one pass: its share of the layer (mol), and its volume within the pH band
+  // of the wet side, which spreads the layer's OH⁻ (2 per Mg, stoichiometric balance): OH⁻
+  // diffuses ~10⁵× faster than Mg²⁺, so by t₀ it has spread over millimetres; released at
+  // the surface nodes, a 1/√t pulse there drives the buffer and K_sp chemistry faster than
+  // Newton follows (RESULTS.md).
+  fem::Field per_node(dofmap_, 2, "initial layer, band volume", "mol, m^3");
   double weighted_diffusivity = 0.0; // Σ (layer share × D of its cell), for the mean D
   {
-    la::LocalWrite s(layer.vec());
+    const la::LocalRead phi(phi_.vec());
+    la::LocalWrite v(per_node.vec());
     fem::impl::for_each_cell(mesh_, [&](LocalIndex c, const mesh::CellCoordinates& x) {
       const auto cell = static_cast<std::size_t>(c);
       double j[3][3];
       const double volume = std::abs(mesh::jacobian(x, j)) / 6.0;
       const double share = 0.25 * std::max(0.0, volume - metal[cell]) * excess;
-      for (LocalIndex node : dofmap_.cell_nodes(c))
+      for (LocalIndex node : dofmap_.cell_nodes(c)) {
         if (constraints.constrained(ns * static_cast<std::size_t>(node))) {
-          s[node] += share;
+          v[2 * node] += share;
           weighted_diffusivity += share * diffusivity[ns * cell];
         }
-    });
-  }
-  la::accumulate_ghosts(layer.vec());
-  const auto owned = static_cast<std::size_t>(dofmap_.index_map().num_owned());
-  double amount = 0.0;
-  {
-    const la::LocalRead s(layer.vec());
-    for (std::size_t a = 0; a < owned; ++a)
-      amount += s[static_cast<PetscInt>(a)];
-  }
-  const MPI_Comm comm = mesh_.comm();
-  initial_layer_ = mpi::sum(comm, amount); // each share is counted once, by its owner
-  // Its OH⁻ (2 per Mg, stoichiometric balance) is released over the wet nodes within the pH
-  // band, by volume: OH⁻ diffuses ~10⁵× faster than Mg²⁺, so by t₀ it has spread over
-  // millimetres; released at the surface nodes, a 1/√t pulse there drives the buffer and
-  // K_sp chemistry faster than Newton follows (RESULTS.md).
-  fem::Field wet_volume(dofmap_, 1, "wet volume", "m^3");
-  {
-    const la::LocalRead phi(phi_.vec());
-    la::LocalWrite v(wet_volume.vec());
-    fem::impl::for_each_cell(mesh_, [&](LocalIndex c, const mesh::CellCoordinates& x) {
-      double j[3][3];
-      const double volume = std::abs(mesh::jacobian(x, j)) / 6.0;
-      for (LocalIndex node : dofmap_.cell_nodes(c))
         if (phi[node] < 0 && -phi[node] <= ph_distance_)
-          v[node] += 0.25 * volume;
+          v[2 * node + 1] += 0.25 * volume;
+      }
     });
   }
-  la::accumulate_ghosts(wet_volume.vec());
+  la::accumulate_ghosts(per_node.vec());
+  const auto owned = static_cast<std::size_t>(dofmap_.index_map().num_owned());
+  const MPI_Comm comm = mesh_.comm();
   layer_hydroxide_share_.assign(owned, 0.0);
+  double amount = 0.0, band = 0.0;
   {
-    const la::LocalRead v(wet_volume.vec());
-    double total = 0.0;
-    for (std::size_t a = 0; a < owned; ++a)
-      total += layer_hydroxide_share_[a] = v[static_cast<PetscInt>(a)];
-    total = mpi::sum(comm, total);
-    for (auto& share : layer_hydroxide_share_)
-      share = total > 0 ? share / total : 0.0;
+    const la::LocalRead v(per_node.vec());
+    for (std::size_t a = 0; a < owned; ++a) {
+      amount += v[static_cast<PetscInt>(2 * a)];
+      band += layer_hydroxide_share_[a] = v[static_cast<PetscInt>(2 * a + 1)];
+    }
   }
+  initial_layer_ = mpi::sum(comm, amount); // each share is counted once, by its owner
+  band = mpi::sum(comm, band);
+  for (auto& share : layer_hydroxide_share_)
+    share = band > 0 ? share / band : 0.0;
   const double total_weight = mpi::sum(comm, weighted_diffusivity);
-  layer_released_ = 1.0;
+  layer_time_ = 0.0; // none to take (or no diffusion to take it by)
   if (initial_layer_ > 0 && total_weight > 0) {
     const double d = total_weight / initial_layer_;
     const double thickness = initial_layer_ / (excess * fem::zero_set_area(phi_));
     layer_time_ = std::numbers::pi * thickness * thickness / (4.0 * d);
-    layer_released_ = 0.0;
   }
 }
 
@@ -459,21 +446,24 @@ bool MagnesiumCorrosion::update_metal_nodes() {
 double MagnesiumCorrosion::conserved_sum() const {
   // The initial layer's Mg not yet taken from the metal is in solution already.
   return (parameters_.metal_mg - parameters_.mg_saturation) * metal_volume_ +
-         transport_->amount(0) + transport_->amount(3) - (1.0 - layer_released_) * initial_layer_;
+         transport_->amount(0) + transport_->amount(3) -
+         (1.0 - layer_taken(transport_->time())) * initial_layer_;
+}
+
+double MagnesiumCorrosion::layer_taken(double t) const {
+  return layer_time_ > 0 ? std::min(1.0, std::sqrt(t / layer_time_)) : 1.0;
 }
 
 CorrosionReport MagnesiumCorrosion::step(double t_limit) {
   const auto& p = parameters_;
   update_coefficients();
-  const double inflow_before = transport_->inflow(0);
+  const double inflow_before = transport_->inflow(0), time_before = transport_->time();
   last_ = transport_->step(t_limit);
   const double dissolved = transport_->inflow(0) - inflow_before; // mol, through metal nodes
   const double area = fem::zero_set_area(phi_);
   // The part of the initial layer due by now (count_initial_layer()).
-  const double released =
-      layer_released_ < 1.0 ? std::min(1.0, std::sqrt(transport_->time() / layer_time_)) : 1.0;
-  const double layer = (released - layer_released_) * initial_layer_;
-  layer_released_ = released;
+  const double layer =
+      (layer_taken(transport_->time()) - layer_taken(time_before)) * initial_layer_;
   const double target = metal_volume_ - (dissolved + layer) / (p.metal_mg - p.mg_saturation);
   RESORB_REQUIRE(
       target > 0, SolverError,

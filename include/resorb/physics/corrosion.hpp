@@ -150,6 +150,7 @@ private:
   bool update_metal_nodes(); // true when a node changed sides (on any rank)
   [[nodiscard]] double conserved_sum() const;
   void count_initial_layer(); // what the discrete initial state has in solution (.cpp)
+  [[nodiscard]] double layer_taken(double t) const; // fraction of it taken from the metal by t
 
   const mesh::TetMesh& mesh_;
   CorrosionParameters parameters_;
@@ -161,8 +162,7 @@ private:
   double initial_volume_ = 0.0; // m³
   double metal_volume_ = 0.0;   // m³
   double initial_layer_ = 0.0;  // S₀: Mg the discrete initial state has in solution, mol
-  double layer_time_ = 0.0;     // t₀: by when it is taken from the metal, s
-  double layer_released_ = 0.0; // fraction of it taken so far
+  double layer_time_ = 0.0;     // t₀: by when it is taken from the metal, s (0: at once)
   std::vector<double> layer_hydroxide_share_; // per owned node, of the layer's OH⁻
   double initial_sum_ = 0.0;                  // conserved Mg sum at t = 0, mol
   StepReport last_;
