@@ -72,7 +72,7 @@ physics::CorrosionParameters read_medium(const std::string& name_or_path) {
               {"name", "source", "diffusivity_mg", "diffusivity_oh", "diffusivity_cl",
                "film_formation_rate", "film_breakdown_rate", "film_beta", "film_porosity",
                "film_tortuosity", "film_capacity", "mg_saturation", "magnesium", "chloride", "ph",
-               "hydroxide", "buffer"});
+               "hydroxide", "ph_closure", "buffer"});
   physics::CorrosionParameters p;
   p.name = text(r, root, "name");
   (void)text(r, root, "source");
@@ -98,6 +98,14 @@ physics::CorrosionParameters read_medium(const std::string& name_or_path) {
     r.fail("hydroxide", "must be \"published\" or \"stoichiometric\"");
   p.hydroxide = hydroxide == "published" ? physics::CorrosionParameters::Hydroxide::published
                                          : physics::CorrosionParameters::Hydroxide::stoichiometric;
+  if (root.get("ph_closure")) {
+    const auto closure = text(r, root, "ph_closure");
+    if (closure != "mg_hydroxide_saturation" && closure != "none")
+      r.fail("ph_closure", "must be \"mg_hydroxide_saturation\" or \"none\"");
+    p.ph_closure = closure == "none"
+                       ? physics::CorrosionParameters::PhClosure::none
+                       : physics::CorrosionParameters::PhClosure::mg_hydroxide_saturation;
+  }
   if (const auto* b = root.get("buffer")) {
     const auto& t = r.table(b, "buffer");
     r.only_keys(t, "buffer",

@@ -89,6 +89,7 @@ void CorrosionParameters::validate() const {
   nonnegative(initial_mg, "initial_mg");
   nonnegative(initial_oh, "initial_oh");
   nonnegative(initial_cl, "initial_cl");
+  positive(solubility_product, "solubility_product");
   if (buffer)
     buffer->validate(name);
   for (const auto& [group, factor] : region_diffusivity)
@@ -115,6 +116,16 @@ void BicarbonateBuffer::validate(const std::string& name) const {
   RESORB_REQUIRE(std::isfinite(perfusion_rate) && perfusion_rate >= 0, InputError,
                  fmt::format("corrosion parameters '{}': buffer perfusion_rate = {} must be >= 0",
                              name, perfusion_rate));
+}
+
+double saturation_hydroxide(double background_mg, double solubility_product) {
+  // (m + w/2) w² rises monotonically in w >= 0: bisect between 0 and the no-background root.
+  double lo = 0.0, hi = std::cbrt(2.0 * solubility_product);
+  for (int i = 0; i < 200 && hi - lo > 1e-15 * hi; ++i) {
+    const double w = 0.5 * (lo + hi);
+    ((background_mg + 0.5 * w) * w * w > solubility_product ? hi : lo) = w;
+  }
+  return 0.5 * (lo + hi);
 }
 
 BicarbonateBuffer in_vivo_buffer() {
@@ -186,6 +197,10 @@ MagnesiumCorrosion::MagnesiumCorrosion(const mesh::TetMesh& mesh, std::string_vi
     : mesh_(mesh), parameters_(std::move(parameters)), dofmap_(mesh, 1),
       phi_(dofmap_, 1, "level_set", "m") {
   parameters_.validate();
+  free_hydroxide_limit_ =
+      parameters_.ph_closure == CorrosionParameters::PhClosure::mg_hydroxide_saturation
+          ? saturation_hydroxide(parameters_.initial_mg, parameters_.solubility_product)
+          : std::numeric_limits<double>::infinity();
   const int metal_tag = mesh.cell_tag(metal_group);
   const auto& p = parameters_;
 
@@ -532,7 +547,7 @@ CorrosionReport MagnesiumCorrosion::report() const {
     const auto ns = static_cast<std::size_t>(transport_->num_species());
     for (LocalIndex a = 0; a < dofmap_.index_map().num_owned(); ++a)
       if (phi[a] < 0 && -phi[a] <= ph_distance_) {
-        const double ph = ph_of(u[ns * static_cast<std::size_t>(a) + 1]);
+        const double ph = ph_at(u[ns * static_cast<std::size_t>(a) + 1]);
         lo = std::min(lo, ph);
         hi = std::max(hi, ph);
         sum += ph;
@@ -557,13 +572,17 @@ std::vector<fem::Field> MagnesiumCorrosion::output_fields() const {
   return fields;
 }
 
+double MagnesiumCorrosion::ph_at(double hydroxide) const {
+  return ph_of(std::min(hydroxide, free_hydroxide_limit_));
+}
+
 fem::Field MagnesiumCorrosion::ph() const {
   fem::Field out(dofmap_, 1, "pH", "1");
   const la::LocalRead u(transport_->concentrations().vec());
   const auto ns = static_cast<std::size_t>(transport_->num_species());
   la::LocalWrite v(out.vec());
   for (LocalIndex a = 0; a < dofmap_.index_map().size_local(); ++a)
-    v[a] = ph_of(u[ns * static_cast<std::size_t>(a) + 1]);
+    v[a] = ph_at(u[ns * static_cast<std::size_t>(a) + 1]);
   return out;
 }
 

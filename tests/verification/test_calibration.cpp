@@ -41,6 +41,7 @@ void expect_same(const physics::CorrosionParameters& a, const physics::Corrosion
   near(a.initial_oh, b.initial_oh, "initial_oh");
   near(a.initial_cl, b.initial_cl, "initial_cl");
   EXPECT_EQ(a.hydroxide, b.hydroxide);
+  EXPECT_EQ(a.ph_closure, b.ph_closure);
 }
 
 std::string error_of(const auto& f) {
@@ -102,6 +103,11 @@ TEST(CorrosionData, BadFilesAreNamed) {
          {"typo.toml", "film_betta", "unknown key"});
   expect(error_of([&] { (void)io::read_medium(variant("acid", "ph = 7.4", "ph = 15")); }),
          {"acid.toml", "ph"});
+  expect(error_of([&] {
+           (void)io::read_medium(
+               variant("closure", "\"mg_hydroxide_saturation\"", "\"capped at 10\""));
+         }),
+         {"closure.toml", "ph_closure", "mg_hydroxide_saturation"});
   expect(error_of([&] { (void)io::read_medium("seawater"); }), {"seawater", "sbf", "nacl"});
   {
     const auto alloy = dir / "rubber.toml";

@@ -26,6 +26,9 @@
 /// dissolved amount then converges at first order in h (a 200 µm coupon corroded at 0.44
 /// instead of 2.3 mm/year); counting it, at second order once √(D t) > h (RESULTS.md).
 ///
+/// pH: the transported OH⁻ is the hydroxide released; the pH reads the free OH⁻, at most
+/// the Mg(OH)₂ saturation value (CorrosionParameters::PhClosure).
+///
 /// Simplification (stated): the interface recedes uniformly at the mean Rankine–Hugoniot
 /// speed of the whole surface. (Local speeds from the metal nodes' own fluxes do not work:
 /// a node's flux leaves through whichever cut cells its edges cross, not in proportion to
@@ -102,9 +105,29 @@ struct CorrosionParameters {
   std::optional<BicarbonateBuffer> buffer;
   /// K_sp of Mg(OH)₂, (mol/m³)³: 5.61e-12 mol³/L³ at 25 °C (CRC Handbook) = 5.61e-3.
   double solubility_product = 5.61e-3;
+  /// How the pH is read from the transported OH⁻.
+  enum class PhClosure {
+    /// The transported OH⁻ is the hydroxide the reactions released (net of buffers); the
+    /// free OH⁻ that sets the pH is at most what a solution saturated with Mg(OH)₂ holds,
+    /// saturation_hydroxide(initial_mg, K_sp): the hydroxide above it precipitates with the
+    /// Mg²⁺ that electroneutrality pairs it with. The model's calibrated D_Mg (10⁻²…10⁻⁴
+    /// of Mg²⁺'s molecular one) keeps Mg²⁺ near the metal while OH⁻ spreads at its
+    /// molecular D, so without this closure OH⁻ accumulates unpaired (pH > 14 with the
+    /// published source). Caps the pH at 10.35 in NaCl, 9.79 in SBF (1.5 mM Mg²⁺).
+    mg_hydroxide_saturation,
+    /// pH = 14 + log₁₀[OH⁻ in mol/L] of the transported OH⁻ as it is (DESIGN.md).
+    none
+  };
+  PhClosure ph_closure = PhClosure::mg_hydroxide_saturation; ///< pH reading
   /// Throws InputError naming the parameter when one is non-physical.
   void validate() const;
 };
+
+/// OH⁻ (mol/m³) of a solution saturated with Mg(OH)₂ whose hydroxide came with its own Mg²⁺
+/// (one Mg²⁺ per two OH⁻) on top of @p background_mg mol/m³ of Mg²⁺: the root w of
+/// (background_mg + w/2) w² = @p solubility_product ((mol/m³)³). With no background Mg²⁺,
+/// w = (2 K_sp)^(1/3) = 0.224 mol/m³, pH 10.35.
+[[nodiscard]] double saturation_hydroxide(double background_mg, double solubility_product);
 
 /// Barzegari et al. 2021's calibrated set for pure Mg in simulated body fluid, converted
 /// to SI (sources and conversions in corrosion.cpp).
@@ -134,7 +157,8 @@ public:
 
   /// The level set φ (m; > 0 in the metal).
   [[nodiscard]] const fem::Field& level_set() const { return phi_; }
-  /// pH = 14 + log₁₀[OH⁻ in mol/L] at every node. Collective.
+  /// pH = 14 + log₁₀[free OH⁻ in mol/L] at every node (CorrosionParameters::PhClosure).
+  /// Collective.
   [[nodiscard]] fem::Field ph() const;
   /// The transport problem (species Mg2+, OH-, Cl-, Mg(OH)2 in this order, then CO2 and
   /// HCO3- with the buffer).
@@ -146,6 +170,7 @@ public:
   void set_ph_distance(double distance) { ph_distance_ = distance; }
 
 private:
+  [[nodiscard]] double ph_at(double hydroxide) const; // pH of transported OH⁻, mol/m³
   void update_coefficients();
   bool update_metal_nodes(); // true when a node changed sides (on any rank)
   [[nodiscard]] double conserved_sum() const;
@@ -157,12 +182,13 @@ private:
   fem::DofMap dofmap_;
   fem::Field phi_;
   std::unique_ptr<ReactionDiffusion> transport_;
-  double band_ = 0.0;           // narrow band of φ, m
-  double ph_distance_ = 0.0;    // m
-  double initial_volume_ = 0.0; // m³
-  double metal_volume_ = 0.0;   // m³
-  double initial_layer_ = 0.0;  // S₀: Mg the discrete initial state has in solution, mol
-  double layer_time_ = 0.0;     // t₀: by when it is taken from the metal, s (0: at once)
+  double band_ = 0.0;                 // narrow band of φ, m
+  double ph_distance_ = 0.0;          // m
+  double free_hydroxide_limit_ = 0.0; // mol/m³: the free OH⁻ the pH closure allows at most
+  double initial_volume_ = 0.0;       // m³
+  double metal_volume_ = 0.0;         // m³
+  double initial_layer_ = 0.0;        // S₀: Mg the discrete initial state has in solution, mol
+  double layer_time_ = 0.0;           // t₀: by when it is taken from the metal, s (0: at once)
   std::vector<double> layer_hydroxide_share_; // per owned node, of the layer's OH⁻
   double initial_sum_ = 0.0;                  // conserved Mg sum at t = 0, mol
   StepReport last_;
