@@ -5,6 +5,7 @@
 //   02_pin_immersion --medium nacl --hours 6 --pin-mesh-size 0.2
 //   02_pin_immersion --hydroxide stoichiometric       (OH⁻ by reaction mass balance)
 //   02_pin_immersion --ph-closure none                (pH of the transported OH⁻ as it is)
+//   02_pin_immersion --uniform-recession              (the surface at its mean speed)
 //   mpiexec -n 2 02_pin_immersion --output results/ex02 -transport_snes_monitor
 //
 // Description:
@@ -66,7 +67,7 @@ constexpr double molar_mass_mg = 24.305; // g/mol
 /// Runs one medium and writes <output>/<name>/timeseries.csv and corrosion.xdmf.
 physics::CorrosionReport immerse(const mesh::TetMesh& mesh, const physics::CorrosionParameters& p,
                                  const std::string& name, double hours, double rtol,
-                                 const std::filesystem::path& output) {
+                                 bool uniform_recession, const std::filesystem::path& output) {
   const MPI_Comm comm = mesh.comm();
   // 2. The model on the mesh's "pin" cells; corrosion's default stepping: backward Euler
   //    (exact Mg bookkeeping), adaptive steps up to one hour.
@@ -74,6 +75,8 @@ physics::CorrosionReport immerse(const mesh::TetMesh& mesh, const physics::Corro
   settings.control.rtol = rtol;
   physics::MagnesiumCorrosion model(mesh, "pin", p, settings);
   model.set_ph_distance(0.5e-3); // pH statistics within 0.5 mm of the metal
+  if (uniform_recession)
+    model.set_interface_smoothing(0.0); // the whole surface at its mean speed
   const auto start = model.report();
   const auto directory = output / name;
   std::ofstream csv;
@@ -155,6 +158,9 @@ int main(int argc, char** argv) {
   double rtol = physics::MagnesiumCorrosion::defaults().control.rtol;
   app.add_option("--rtol", rtol, "relative tolerance of the local time error")
       ->check(CLI::PositiveNumber);
+  bool uniform_recession = false;
+  app.add_flag("--uniform-recession", uniform_recession,
+               "recede the whole surface at its mean speed instead of its local speeds");
   bool verbose = false;
   app.add_flag("-v,--verbose", verbose, "print every step and every rejected attempt");
   try {
@@ -188,7 +194,8 @@ int main(int argc, char** argv) {
     log::info(comm, "[2/3] corroding for {} h ({} OH- balance)", hours, hydroxide);
     std::vector<std::pair<std::string, physics::CorrosionReport>> results;
     for (const auto& [name, parameters] : runs)
-      results.emplace_back(name, immerse(mesh, parameters, name, hours, rtol, output));
+      results.emplace_back(name,
+                           immerse(mesh, parameters, name, hours, rtol, uniform_recession, output));
     log::info(comm, "[3/3] after {} h (whole pin):", hours);
     for (const auto& [name, r] : results)
       log::info(comm,

@@ -10,8 +10,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <utility>
 
 namespace resorb::fem {
 
@@ -85,6 +88,71 @@ double squared_distance_to_triangle(const double* p, const double* t) {
   return at(vb * denominator, vc * denominator);
 }
 
+/// Every rank's @p local values, concatenated in rank order, on every rank. Collective.
+std::vector<double> all_gather(MPI_Comm comm, const std::vector<double>& local) {
+  const int ranks = mpi::size(comm);
+  int count = static_cast<int>(local.size());
+  std::vector<int> counts(static_cast<std::size_t>(ranks)),
+      offsets(static_cast<std::size_t>(ranks) + 1, 0);
+  MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
+  for (int r = 0; r < ranks; ++r)
+    offsets[static_cast<std::size_t>(r) + 1] =
+        offsets[static_cast<std::size_t>(r)] + counts[static_cast<std::size_t>(r)];
+  std::vector<double> all(static_cast<std::size_t>(offsets.back()));
+  MPI_Allgatherv(local.data(), count, MPI_DOUBLE, all.data(), counts.data(), offsets.data(),
+                 MPI_DOUBLE, comm);
+  return all;
+}
+
+/// Points with a weight and an offset from the surface (x, y, z, value, offset²; 5 doubles
+/// each) binned on a grid of spacing h/2, for the points within h of a query along the
+/// surface (5³ bins around it).
+class PointGrid {
+public:
+  PointGrid(std::vector<double> points, double h) : points_(std::move(points)), h_(h) {
+    const std::size_t n = points_.size() / 5;
+    order_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto b = bin(&points_[5 * i]);
+      order_[i] = {key(b[0], b[1], b[2]), i};
+    }
+    std::sort(order_.begin(), order_.end());
+  }
+  /// Calls body(squared distance, value) for every point within h of @p x (a point on the
+  /// surface) along the surface: the squared distance less the point's squared offset.
+  template <class Body>
+  void near(const double* x, const Body& body) const {
+    const auto b = bin(x);
+    for (std::int64_t i = -2; i <= 2; ++i)
+      for (std::int64_t j = -2; j <= 2; ++j)
+        for (std::int64_t l = -2; l <= 2; ++l) {
+          const std::int64_t q = key(b[0] + i, b[1] + j, b[2] + l);
+          auto it = std::lower_bound(order_.begin(), order_.end(), std::pair{q, std::size_t{0}});
+          for (; it != order_.end() && it->first == q; ++it) {
+            const double* p = &points_[5 * it->second];
+            const double d = std::max(squared(x, p) - p[4], 0.0);
+            if (d < h_ * h_)
+              body(d, p[3]);
+          }
+        }
+  }
+
+private:
+  [[nodiscard]] std::array<std::int64_t, 3> bin(const double* x) const {
+    return {static_cast<std::int64_t>(std::floor(2.0 * x[0] / h_)),
+            static_cast<std::int64_t>(std::floor(2.0 * x[1] / h_)),
+            static_cast<std::int64_t>(std::floor(2.0 * x[2] / h_))};
+  }
+  // One integer per bin (21 bits per direction: ±10⁶ bins, far beyond any mesh / radius).
+  static std::int64_t key(std::int64_t i, std::int64_t j, std::int64_t k) {
+    constexpr std::int64_t offset = std::int64_t{1} << 20;
+    return ((i + offset) << 42) | ((j + offset) << 21) | (k + offset);
+  }
+  std::vector<double> points_;
+  double h_;
+  std::vector<std::pair<std::int64_t, std::size_t>> order_;
+};
+
 /// The zero set's triangles of all ranks (same list and order everywhere), @p stride values
 /// each: 9 corner coordinates, then (stride 10) the value of the triangle's cell.
 std::vector<double> gather_triangles(const Field& phi, std::span<const double> cell_values,
@@ -99,19 +167,7 @@ std::vector<double> gather_triangles(const Field& phi, std::span<const double> c
         local.push_back(cell_values[static_cast<std::size_t>(c)]);
     }
   });
-  const MPI_Comm comm = phi.dofmap().mesh().comm();
-  const int ranks = mpi::size(comm);
-  int count = static_cast<int>(local.size());
-  std::vector<int> counts(static_cast<std::size_t>(ranks)),
-      offsets(static_cast<std::size_t>(ranks) + 1, 0);
-  MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
-  for (int r = 0; r < ranks; ++r)
-    offsets[static_cast<std::size_t>(r) + 1] =
-        offsets[static_cast<std::size_t>(r)] + counts[static_cast<std::size_t>(r)];
-  std::vector<double> all(static_cast<std::size_t>(offsets.back()));
-  MPI_Allgatherv(local.data(), count, MPI_DOUBLE, all.data(), counts.data(), offsets.data(),
-                 MPI_DOUBLE, comm);
-  return all;
+  return all_gather(phi.dofmap().mesh().comm(), local);
 }
 
 /// Calls found(node, squared distance, triangle) for every local node of @p dofmap with the
@@ -221,6 +277,63 @@ Field extend_from_zero_set(const Field& phi, std::span<const double> cell_values
                           t < 0 ? far_value : triangles[10 * static_cast<std::size_t>(t) + 9];
                     });
   return out;
+}
+
+std::vector<double> surface_density(const Field& phi, std::span<const double> node_amounts,
+                                    double radius) {
+  require_p1_scalar(phi, "surface_density");
+  const auto& dofmap = phi.dofmap();
+  const auto owned = static_cast<std::size_t>(dofmap.index_map().num_owned());
+  RESORB_REQUIRE(node_amounts.size() == owned && radius > 0, Error,
+                 fmt::format("surface_density: {} node amounts for {} owned nodes, radius {} m",
+                             node_amounts.size(), owned, radius));
+  const MPI_Comm comm = dofmap.mesh().comm();
+  const auto xn = dofmap.node_coordinates();
+  std::vector<double> sources, areas, centroids; // centroids: x, y, z, cell per cut cell
+  {
+    // Only nodes within the radius of the zero set (|φ|, their distance to it) can reach a
+    // centroid. A node sits up to a cell off the surface: the kernel measures along the
+    // surface (distance² − φ²), or it would weigh every node less than the triangles by
+    // (1 − φ²/R²)² (7 % at a cell's offset for R = 4 cells).
+    const la::LocalRead values(phi.vec());
+    for (std::size_t a = 0; a < owned; ++a) {
+      const double offset = values[static_cast<PetscInt>(a)];
+      if (node_amounts[a] != 0.0 && std::abs(offset) < radius)
+        sources.insert(sources.end(),
+                       {xn[3 * a], xn[3 * a + 1], xn[3 * a + 2], node_amounts[a], offset * offset});
+    }
+  }
+  for_each_cut(phi, [&](LocalIndex c, const mesh::CellCoordinates& x, const double(&p)[4]) {
+    double t[18];
+    const int n = mesh::zero_set_triangles(x, p, t);
+    double cell_area = 0.0, centre[3] = {0.0, 0.0, 0.0};
+    for (int k = 0; k < n; ++k) {
+      const double* corner = t + 9 * k;
+      const double area = mesh::triangle_area(corner);
+      double mid[3];
+      for (int d = 0; d < 3; ++d) {
+        mid[d] = (corner[d] + corner[3 + d] + corner[6 + d]) / 3.0;
+        centre[d] += area * mid[d];
+      }
+      areas.insert(areas.end(), {mid[0], mid[1], mid[2], area, 0.0});
+      cell_area += area;
+    }
+    if (cell_area > 0)
+      centroids.insert(centroids.end(), {centre[0] / cell_area, centre[1] / cell_area,
+                                         centre[2] / cell_area, static_cast<double>(c)});
+  });
+  const PointGrid source_grid(all_gather(comm, sources), radius);
+  const PointGrid area_grid(all_gather(comm, areas), radius);
+  const double r2 = radius * radius;
+  std::vector<double> density(static_cast<std::size_t>(dofmap.mesh().num_cells()), 0.0);
+  for (std::size_t i = 0; i < centroids.size(); i += 4) {
+    double amount = 0.0, area = 0.0;
+    auto weight = [r2](double d) { return (1.0 - d / r2) * (1.0 - d / r2); };
+    source_grid.near(&centroids[i], [&](double d, double q) { amount += weight(d) * q; });
+    area_grid.near(&centroids[i], [&](double d, double s) { area += weight(d) * s; });
+    density[static_cast<std::size_t>(centroids[i + 3])] = area > 0 ? amount / area : 0.0;
+  }
+  return density;
 }
 
 double shift_to_volume(Field& phi, double target, double bracket, double rtol) {

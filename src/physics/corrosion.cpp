@@ -236,6 +236,23 @@ MagnesiumCorrosion::MagnesiumCorrosion(const mesh::TetMesh& mesh, std::string_vi
   }
   band_ = 4.0 * edge;
   ph_distance_ = band_;
+  // Smoothing over four of the surface's own cells (graded meshes coarsen inside the metal).
+  double surface_edge = 0.0;
+  {
+    const la::LocalRead phi(phi_.vec());
+    const auto tags = mesh.cell_tags();
+    fem::impl::for_each_cell(mesh, [&](LocalIndex c, const mesh::CellCoordinates& x) {
+      const auto nodes = dofmap_.cell_nodes(c);
+      if (tags[static_cast<std::size_t>(c)] != metal_tag ||
+          std::none_of(nodes.begin(), nodes.end(), [&](LocalIndex n) { return phi[n] == 0.0; }))
+        return;
+      for (int a = 0; a < 4; ++a)
+        for (int b = a + 1; b < 4; ++b)
+          surface_edge = std::max(
+              surface_edge, std::hypot(x[a][0] - x[b][0], x[a][1] - x[b][1], x[a][2] - x[b][2]));
+    });
+  }
+  smoothing_radius_ = 4.0 * mpi::max(mesh.comm(), surface_edge);
   fem::redistance(phi_, band_);
   initial_volume_ = metal_volume_ = fem::positive_volume(phi_);
   RESORB_REQUIRE(fem::zero_set_area(phi_) > 0, InputError,
@@ -483,9 +500,12 @@ CorrosionReport MagnesiumCorrosion::step(double t_limit) {
   RESORB_REQUIRE(
       target > 0, SolverError,
       fmt::format("corrosion: the metal is used up at t = {:.6g} s", transport_->time()));
-  // Redistance, then shift φ so that the cut-cell volume is exactly the target.
-  fem::redistance(phi_, band_);
   const double shift_guess = std::abs(metal_volume_ - target) / std::max(area, 1e-300);
+  // Move the surface at its local speeds (the smoothed Rankine–Hugoniot flux density), then
+  // redistance and shift φ so that the cut-cell volume is exactly the target: the local
+  // speeds set the shape, the exact flux total (and the initial layer) the volume.
+  const double largest_move = smoothing_radius_ > 0 ? move_at_local_speeds(last_.dt) : shift_guess;
+  fem::redistance(phi_, band_);
   fem::shift_to_volume(phi_, target, std::max(4.0 * shift_guess, 0.05 * band_));
   metal_volume_ = target;
   if (p.hydroxide == CorrosionParameters::Hydroxide::stoichiometric) {
@@ -505,10 +525,40 @@ CorrosionReport MagnesiumCorrosion::step(double t_limit) {
   // extrapolates the last steps) would read that jump as error, so the history restarts.
   if (update_metal_nodes())
     transport_->reset_history();
-  // The interface may move at most a quarter of the band per step.
-  if (shift_guess > 0)
-    transport_->limit_next_dt(last_.dt * 0.25 * band_ / shift_guess);
+  // The interface may move at most a quarter of the band per step, and at local speeds a
+  // fifth of a cell: the shape then lags the flux by first order in the move per step (the
+  // two-media slab: 3 % deeper at a cell per step, 0.8 % at a fifth; test_corrosion).
+  const double move_limit = (smoothing_radius_ > 0 ? 0.05 : 0.25) * band_;
+  if (largest_move > 0)
+    transport_->limit_next_dt(last_.dt * move_limit / largest_move);
   return report();
+}
+
+double MagnesiumCorrosion::move_at_local_speeds(double dt) {
+  // Normal speed V = q / (ρ − [Mg]_sat) from the flux density q that the metal nodes deliver
+  // (Rankine–Hugoniot), smoothed over the surface (fem::surface_density), extended along
+  // normals to the band (closest point), φ ← φ − V dt. Metal only recedes: V >= 0.
+  const auto& p = parameters_;
+  const auto flux = transport_->constraint_flux();
+  const auto ns = static_cast<std::size_t>(transport_->num_species());
+  const auto owned = static_cast<std::size_t>(dofmap_.index_map().num_owned());
+  std::vector<double> node_flux(owned);
+  for (std::size_t a = 0; a < owned; ++a)
+    node_flux[a] = flux[ns * a];
+  auto speed = fem::surface_density(phi_, node_flux, smoothing_radius_);
+  for (auto& v : speed)
+    v = std::max(v, 0.0) / (p.metal_mg - p.mg_saturation);
+  const auto extended = fem::extend_from_zero_set(phi_, speed, band_);
+  double largest = 0.0;
+  {
+    const la::LocalRead v(extended.vec());
+    la::LocalWrite phi(phi_.vec());
+    for (LocalIndex a = 0; a < dofmap_.index_map().size_local(); ++a) {
+      phi[a] -= v[a] * dt;
+      largest = std::max(largest, v[a] * dt);
+    }
+  }
+  return mpi::max(mesh_.comm(), largest);
 }
 
 void CorrosionModel::advance_to(double t_end,

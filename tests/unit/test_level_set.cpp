@@ -10,8 +10,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <tuple>
 #include <vector>
 
 using namespace resorb;
@@ -111,6 +113,76 @@ TEST(LevelSet, ExtensionFromTheZeroSetTakesTheClosestPatch) {
   }
   EXPECT_GT(mpi::sum(MPI_COMM_WORLD, inside), 0);
   EXPECT_THROW((void)fem::extend_from_zero_set(phi, std::vector<double>(3, 0.0), band), Error);
+}
+
+// A flux density q(y) given as node amounts (each cut cell's q A_c split over its 4 nodes)
+// comes back per cut cell, to the kernel's quadrature error (nodes and triangle centroids
+// sample the kernel at different points): q uniform within 4 % (measured 3.1 %), q linear in
+// y within 6 % away from the walls (5.3 %). Measured in 3D instead of along the surface, the
+// nodes' offset from the plane would bias it to 7.1 % and 9.1 %. 0 in cells the plane does
+// not cut; the same on one rank and all.
+TEST(LevelSet, SurfaceDensityRecoversAFluxPerArea) {
+  auto density = [](MPI_Comm comm, auto q) {
+    const auto mesh = mesh::make_box(comm, {20, 20, 4}, {0, 0, 0}, {2e-3, 2e-3, 0.4e-3});
+    const fem::DofMap dofmap(mesh, 1);
+    const double x0 = 0.93e-3;
+    const auto phi = level_set(dofmap, [&](const double* x) { return x0 - x[0]; });
+    fem::Field amounts(dofmap, 1, "amount", "mol/s");
+    {
+      const la::LocalRead p(phi.vec());
+      la::LocalWrite v(amounts.vec());
+      for (LocalIndex c = 0; c < mesh.num_cells(); ++c) {
+        mesh::CellCoordinates x;
+        mesh.cell_coordinates(c, x);
+        const auto nodes = dofmap.cell_nodes(c);
+        double values[4], t[18];
+        for (std::size_t k = 0; k < 4; ++k)
+          values[k] = p[nodes[k]];
+        const int n = mesh::zero_set_triangles(x, values, t);
+        for (int k = 0; k < n; ++k) {
+          const double* corner = t + 9 * k;
+          const double y = (corner[1] + corner[4] + corner[7]) / 3.0;
+          for (LocalIndex node : nodes)
+            v[node] += 0.25 * q(y) * mesh::triangle_area(corner);
+        }
+      }
+    }
+    la::accumulate_ghosts(amounts.vec());
+    const auto owned = static_cast<std::size_t>(dofmap.index_map().num_owned());
+    std::vector<double> per_node(owned);
+    {
+      const la::LocalRead v(amounts.vec());
+      for (std::size_t a = 0; a < owned; ++a)
+        per_node[a] = v[static_cast<PetscInt>(a)];
+    }
+    const double radius = 0.4e-3; // four cells
+    const auto rho = fem::surface_density(phi, per_node, radius);
+    double cut = 0.0, worst = 0.0, sum = 0.0;
+    for (LocalIndex c = 0; c < mesh.num_cells(); ++c) {
+      const auto x = mesh.cell_coordinates(c);
+      double ys = 0.0;
+      for (int k = 0; k < 4; ++k)
+        ys += 0.25 * x[k][1];
+      const double r = rho[static_cast<std::size_t>(c)];
+      sum += r;
+      if (r == 0.0)
+        continue;
+      cut += 1.0;
+      if (ys > radius && ys < 2e-3 - radius)
+        worst = std::max(worst, std::abs(r / q(ys) - 1.0));
+    }
+    EXPECT_THROW((void)fem::surface_density(phi, std::vector<double>(3, 0.0), radius), Error);
+    return std::tuple{mpi::sum(comm, cut), mpi::max(comm, worst), mpi::sum(comm, sum)};
+  };
+  const auto uniform = density(MPI_COMM_WORLD, [](double) { return 3.0; });
+  EXPECT_GT(std::get<0>(uniform), 0.0);
+  EXPECT_LT(std::get<1>(uniform), 0.04);
+  const auto linear = [](double y) { return 1.0 + 1e3 * y; }; // 1 … 3 across the box
+  const auto ramp = density(MPI_COMM_WORLD, linear);
+  EXPECT_LT(std::get<1>(ramp), 0.06);
+  const auto one = density(MPI_COMM_SELF, linear);
+  EXPECT_EQ(std::get<0>(one), std::get<0>(ramp));
+  EXPECT_NEAR(std::get<2>(one), std::get<2>(ramp), 1e-12 * std::get<2>(one));
 }
 
 // Redistancing a curved zero set (a sphere given by a non-distance function) recovers the

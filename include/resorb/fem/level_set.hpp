@@ -38,6 +38,20 @@ void redistance(Field& phi, double band);
 [[nodiscard]] Field extend_from_zero_set(const Field& phi, std::span<const double> cell_values,
                                          double band, double far_value = 0.0);
 
+/// Smooths amounts given at nodes into a density per area on the zero set of @p phi (e.g. the
+/// Mg flux, mol/s, that a metal's surface nodes deliver → mol/(m²·s)). For every owned cell
+/// the zero set cuts, with x_c the centroid of its zero-set part:
+///   ρ_c = Σ_a q_a w(|x_c − x_a|) / Σ_t A_t w(|x_c − x_t|),  w(r) = (1 − r²/R²)² for r < R,
+/// over the nodes a of all ranks (amounts q_a, @p node_amounts: one per owned node, zeros
+/// allowed) and the zero-set triangles t (areas A_t, centroids x_t); 0 in other cells.
+/// Why a kernel ratio: which node of a cut cell carries a flux depends on how the surface
+/// cuts the cell, so amount per node scatters at the mesh scale; within a radius R of a few
+/// cells both sums see the same patch of surface, and a uniform density comes back uniform
+/// (to the kernel's quadrature error). Same result on any number of ranks up to round-off.
+/// Cost: a gather of the nodes with q ≠ 0 and of the zero set, and a grid search. Collective.
+[[nodiscard]] std::vector<double>
+surface_density(const Field& phi, std::span<const double> node_amounts, double radius);
+
 /// Adds the constant c to @p phi such that positive_volume(phi) == @p target (m³), found by
 /// bisection on the monotone function c ↦ V(φ + c) to a relative volume tolerance of
 /// @p rtol; returns c. The target must lie strictly between the volumes of φ − @p bracket

@@ -29,11 +29,12 @@
 /// pH: the transported OH⁻ is the hydroxide released; the pH reads the free OH⁻, at most
 /// the Mg(OH)₂ saturation value (CorrosionParameters::PhClosure).
 ///
-/// Simplification (stated): the interface recedes uniformly at the mean Rankine–Hugoniot
-/// speed of the whole surface. (Local speeds from the metal nodes' own fluxes do not work:
-/// a node's flux leaves through whichever cut cells its edges cross, not in proportion to
-/// their zero-set areas, so node speeds scatter by 10³ at the mesh scale. A cell-flux
-/// estimate smoothed over the surface is the next step.)
+/// Local interface speed: the surface moves at V = q / (ρ_Mg − [Mg]_sat) with q the Mg flux
+/// density its nodes deliver, smoothed over a radius of two cells (fem::surface_density: a
+/// node's flux leaves through whichever cut cells its edges cross, so flux per node scatters
+/// by 10³ at the mesh scale, while flux and area summed over the same patch do not), then
+/// the uniform shift above makes the volume exact. set_interface_smoothing(0) recedes the
+/// whole surface at its mean speed instead.
 #include "resorb/fem/field.hpp"
 #include "resorb/physics/corrosion_model.hpp"
 #include "resorb/physics/transport.hpp"
@@ -168,13 +169,18 @@ public:
   /// Distance from the metal within which report() takes pH statistics, m (default: the
   /// level set's band).
   void set_ph_distance(double distance) { ph_distance_ = distance; }
+  /// Radius (m) over which the surface's flux density is smoothed into local interface
+  /// speeds (default: four of the longest edges of the metal cells on its surface); 0 moves the
+  /// whole surface at its mean speed.
+  void set_interface_smoothing(double radius) { smoothing_radius_ = radius; }
 
 private:
   [[nodiscard]] double ph_at(double hydroxide) const; // pH of transported OH⁻, mol/m³
   void update_coefficients();
   bool update_metal_nodes(); // true when a node changed sides (on any rank)
   [[nodiscard]] double conserved_sum() const;
-  void count_initial_layer(); // what the discrete initial state has in solution (.cpp)
+  double move_at_local_speeds(double dt); // returns the largest move, m
+  void count_initial_layer();             // what the discrete initial state has in solution (.cpp)
   [[nodiscard]] double layer_taken(double t) const; // fraction of it taken from the metal by t
 
   const mesh::TetMesh& mesh_;
@@ -185,6 +191,7 @@ private:
   double band_ = 0.0;                 // narrow band of φ, m
   double ph_distance_ = 0.0;          // m
   double free_hydroxide_limit_ = 0.0; // mol/m³: the free OH⁻ the pH closure allows at most
+  double smoothing_radius_ = 0.0;     // m; 0: the surface recedes at its mean speed
   double initial_volume_ = 0.0;       // m³
   double metal_volume_ = 0.0;         // m³
   double initial_layer_ = 0.0;        // S₀: Mg the discrete initial state has in solution, mol
