@@ -33,6 +33,7 @@
 #include "resorb/mesh/tet_mesh.hpp"
 #include "resorb/physics/elasticity.hpp"
 #include "resorb/physics/corrosion.hpp"
+#include "resorb/physics/degrading_implant.hpp"
 #include "resorb/physics/material.hpp"
 #include "resorb/physics/species.hpp"
 #include "resorb/physics/transport.hpp"
