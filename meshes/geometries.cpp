@@ -155,7 +155,7 @@ mesh::MeshData screw_in_bone_mesh_data(MPI_Comm comm, const ScrewInBoneGeometry&
       implant_dimtags.emplace_back(3, v);
     gmsh::model::getBoundary(implant_dimtags, implant_points, false, false, true);
     gmsh::model::mesh::setSize(implant_points, g.implant_mesh_size * 1e3);
-    gmsh::option::setNumber("Mesh.Algorithm3D", 10); // HXT: fast and parallel-safe
+    gmsh::option::setNumber("Mesh.Algorithm3D", 1);
     gmsh::option::setNumber("General.NumThreads", 1);
     gmsh::model::mesh::generate(3);
   });

@@ -19,6 +19,7 @@
 #include <resorb/mesh/quality.hpp>
 #include <resorb/physics/calibration.hpp>
 #include <resorb/physics/corrosion.hpp>
+#include <resorb/physics/degrading_implant.hpp>
 #include <resorb/physics/elasticity.hpp>
 #include <resorb/physics/surface_damage.hpp>
 
@@ -27,27 +28,24 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
+#include <optional>
+#include <utility>
 
 using namespace resorb;
 
 namespace {
 
-// The program's job: turn the config into physics objects (io never sees physics).
+// The config's supports and loads on an elasticity problem; returns the force-loaded and the
+// fixed groups (for stiffness and reactions).
 template <fem::LagrangeElement Element>
-void solve_config(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer& timer) {
-  const MPI_Comm comm = mesh.comm();
-  // DOF numbering (P2 edges, ghosts) is real work on big meshes: time it as its own phase.
-  const auto problem_ptr = [&] {
-    const auto scope = timer.time("dofs");
-    return std::make_unique<physics::Elasticity<Element>>(mesh);
-  }();
-  auto& problem = *problem_ptr;
-  for (const auto& m : config.materials)
-    problem.set_material(m.group, {m.E, m.nu});
+std::pair<std::vector<std::string>, std::vector<std::string>>
+apply_loads(const io::RunConfig& config, physics::Elasticity<Element>& problem) {
   std::vector<std::string> force_groups, fixed_groups;
   for (const auto& b : config.boundaries) {
     if (b.fix) {
@@ -67,6 +65,22 @@ void solve_config(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseT
     const physics::Vec3 f = *config.body_force;
     problem.set_body_force([f](const physics::Vec3&) { return f; });
   }
+  return {force_groups, fixed_groups};
+}
+
+// The program's job: turn the config into physics objects (io never sees physics).
+template <fem::LagrangeElement Element>
+void solve_config(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer& timer) {
+  const MPI_Comm comm = mesh.comm();
+  // DOF numbering (P2 edges, ghosts) is real work on big meshes: time it as its own phase.
+  const auto problem_ptr = [&] {
+    const auto scope = timer.time("dofs");
+    return std::make_unique<physics::Elasticity<Element>>(mesh);
+  }();
+  auto& problem = *problem_ptr;
+  for (const auto& m : config.materials)
+    problem.set_material(m.group, {m.E, m.nu});
+  const auto [force_groups, fixed_groups] = apply_loads(config, problem);
   log::info(comm, "[3/5] assembling and solving: {} DOFs (P{}) on {} rank(s)", problem.num_dofs(),
             Element::degree, mpi::size(comm));
   const auto report = problem.solve(config.solver);
@@ -122,11 +136,70 @@ std::unique_ptr<physics::CorrosionModel> make_corrosion_model(const io::Corrosio
                                                        settings);
 }
 
-// `[corrosion]`: the corrosion model on the mesh, output every interval.
+// `[corrosion]` with `[boundary]` loads: the implant's mechanics, re-solved at every output
+// time with the metal the corrosion model has left.
+template <fem::LagrangeElement Element>
+struct CoupledMechanics {
+  CoupledMechanics(const io::RunConfig& config, const mesh::TetMesh& mesh) : problem(mesh) {
+    const auto& spec = *config.corrosion;
+    force_groups = apply_loads(config, problem).first;
+    std::vector<std::pair<std::string, physics::IsotropicMaterial>> others;
+    std::optional<physics::IsotropicMaterial> metal;
+    for (const auto& m : config.materials)
+      if (m.group == spec.metal_group)
+        metal = physics::IsotropicMaterial{m.E, m.nu};
+      else
+        others.emplace_back(m.group, physics::IsotropicMaterial{m.E, m.nu});
+    if (!metal) {
+      RESORB_REQUIRE(spec.model == "reaction_diffusion", InputError,
+                     fmt::format("{}: key 'materials.{}' missing: the surface damage model has "
+                                 "no alloy to take the implant's E and nu from",
+                                 config.file.string(), spec.metal_group));
+      const auto alloy = io::read_alloy(spec.alloy);
+      metal = physics::IsotropicMaterial{alloy.youngs_modulus, alloy.poisson_ratio};
+    }
+    implant = std::make_unique<physics::DegradingImplant<Element>>(
+        problem, spec.metal_group, *metal,
+        physics::IsotropicMaterial{*spec.replacement_E, *spec.replacement_nu}, std::move(others));
+  }
+  /// Re-solves with the model's metal; returns the figures and the axial stiffness of the
+  /// first force-loaded group (NaN without one).
+  std::pair<physics::ImplantMechanicsReport, double> update(const physics::CorrosionModel& model) {
+    const auto r = implant->update(model.metal_fraction());
+    const double k = force_groups.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                          : problem.axial_stiffness(force_groups.front());
+    return {r, k};
+  }
+  physics::Elasticity<Element> problem;
+  std::vector<std::string> force_groups;
+  std::unique_ptr<physics::DegradingImplant<Element>> implant;
+};
+
+/// Time (s) at which a series first falls to @p level, linearly interpolated; NaN if never.
+double first_crossing(const std::vector<std::pair<double, double>>& series, double level) {
+  for (std::size_t i = 1; i < series.size(); ++i) {
+    const auto [t0, v0] = series[i - 1];
+    const auto [t1, v1] = series[i];
+    if (v0 > level && v1 <= level)
+      return t0 + (t1 - t0) * (v0 - level) / (v0 - v1);
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+// `[corrosion]`: the corrosion model on the mesh, output every interval; with `[boundary]`
+// loads also the implant's mechanics at every output.
+template <fem::LagrangeElement Element>
 void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer& timer) {
   const MPI_Comm comm = mesh.comm();
   const auto& spec = *config.corrosion;
   const std::unique_ptr<physics::CorrosionModel> model = make_corrosion_model(spec, mesh);
+  std::unique_ptr<CoupledMechanics<Element>> mechanics;
+  if (!config.boundaries.empty()) {
+    mechanics = std::make_unique<CoupledMechanics<Element>>(config, mesh);
+    log::info(comm, "      mechanics re-solved at every output: {} DOFs (P{})",
+              mechanics->problem.num_dofs(), Element::degree);
+  }
+  std::vector<std::pair<double, double>> stiffness_series, mass_series; // (s, fraction left)
   if (spec.model == "surface_damage")
     log::info(comm, "[3/5] corroding '{}' by surface damage at {:.4g} mm/year for {:.4g} h",
               spec.metal_group, spec.rate * 1e3 * 365.25 * 86400, spec.end_time / 3600);
@@ -140,8 +213,13 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
     csv.open(csv_path);
     csv << "time_h,metal_volume_mm3,mass_loss_percent,mg_released_mg,h2_mL,"
            "h2_rate_mL_per_cm2_day,ph_mean,ph_min,ph_max,corrosion_rate_mm_per_year,"
-           "balance_error\n";
+           "balance_error";
+    if (mechanics)
+      csv << ",axial_stiffness_N_per_m,strain_energy_J,implant_von_mises_peak_MPa,"
+             "implant_von_mises_mean_MPa,bone_von_mises_peak_MPa,bone_von_mises_mean_MPa";
+    csv << "\n";
   }
+  double stiffness0 = 0.0, stiffness = 0.0;
   Progress progress(comm, spec.end_time);
   physics::CorrosionReport previous = model->report();
   auto row = [&](const physics::CorrosionReport& r) {
@@ -155,12 +233,25 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
                                  ? (previous.metal_volume - r.metal_volume) / r.interface_area
                                  : 0.0;
     const double rate_mm_year = dt > 0 ? recession * 1e3 / (dt / (365.25 * 86400.0)) : 0.0;
+    std::string mechanical;
+    if (mechanics) {
+      const auto scope = timer.time("mechanics");
+      const auto [m, k] = mechanics->update(*model);
+      stiffness = k;
+      if (stiffness_series.empty())
+        stiffness0 = k;
+      stiffness_series.emplace_back(r.time, k / stiffness0);
+      mechanical = fmt::format(",{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}", k, m.strain_energy,
+                               m.implant_peak_stress * 1e-6, m.implant_mean_stress * 1e-6,
+                               m.bone_peak_stress * 1e-6, m.bone_mean_stress * 1e-6);
+    }
+    mass_series.emplace_back(r.time, 1.0 - r.mass_loss);
     if (csv)
       csv << fmt::format("{:.6g},{:.9g},{:.6g},{:.6g},{:.6g},{:.6g},{:.5g},{:.5g},{:.5g},{:.6g},"
-                         "{:.3e}\n",
+                         "{:.3e}{}\n",
                          r.time / 3600, r.metal_volume * 1e9, 100 * r.mass_loss,
                          r.dissolved * 24.305e3, r.hydrogen_volume * 1e6, h2_rate, r.ph_mean,
-                         r.ph_min, r.ph_max, rate_mm_year, r.balance_error);
+                         r.ph_min, r.ph_max, rate_mm_year, r.balance_error, mechanical);
     previous = r;
   };
   row(previous);
@@ -173,9 +264,12 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
       model->advance_to(target, [&](const physics::CorrosionReport& r) { last = r; });
     }
     row(last);
-    progress.update(last.time,
-                    fmt::format("mass loss {:.3f} %  H2 {:.4g} mL  pH {:.2f}", 100 * last.mass_loss,
-                                last.hydrogen_volume * 1e6, last.ph_mean));
+    progress.update(
+        last.time,
+        fmt::format("mass loss {:.3f} %  H2 {:.4g} mL  pH {:.2f}{}", 100 * last.mass_loss,
+                    last.hydrogen_volume * 1e6, last.ph_mean,
+                    mechanics ? fmt::format("  stiffness {:.1f} %", 100 * stiffness / stiffness0)
+                              : std::string()));
   }
   progress.finish();
   log::info(comm, "[4/5] writing fields to {}", config.output_directory.string());
@@ -184,7 +278,14 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
     std::vector<io::PointField> fields;
     for (const auto& field : model->output_fields())
       fields.push_back(io::point_field(field));
-    io::write_xdmf(mesh, config.output_directory, "corrosion", fields, {});
+    std::vector<fem::CellField> cell_fields;
+    cell_fields.push_back({"cell_metal_fraction", 1, model->metal_fraction(), "1"});
+    if (mechanics) {
+      fields.push_back(io::point_field(mechanics->problem.displacement()));
+      for (auto& stress : mechanics->problem.stress_invariants())
+        cell_fields.push_back(std::move(stress));
+    }
+    io::write_xdmf(mesh, config.output_directory, "corrosion", fields, cell_fields);
   }
   log::info(comm, "[5/5] post-processing");
   Record figures;
@@ -202,6 +303,16 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
   figures.set("ph_min", last.ph_min);
   figures.set("ph_max", last.ph_max);
   figures.set("mg_balance_error", last.balance_error);
+  const double half_mass = first_crossing(mass_series, 0.5);
+  if (std::isfinite(half_mass))
+    figures.set("time_to_half_mass_h", half_mass / 3600);
+  if (mechanics && std::isfinite(stiffness0)) {
+    figures.set("initial_axial_stiffness_N_per_m", stiffness0);
+    figures.set("final_axial_stiffness_N_per_m", stiffness);
+    const double half_stiffness = first_crossing(stiffness_series, 0.5);
+    if (std::isfinite(half_stiffness))
+      figures.set("time_to_half_stiffness_h", half_stiffness / 3600);
+  }
   const auto summary = io::run_summary(mesh, figures, timer);
   io::write_summary(comm, summary, config.output_directory);
   io::print_summary(comm, summary);
@@ -247,7 +358,8 @@ void run(MPI_Comm comm, const std::filesystem::path& config_file) {
   }
   log::info(comm, "{}", mesh::format_report(mesh::quality_report(*mesh)));
   if (config.corrosion)
-    corrode(config, *mesh, timer);
+    fem::with_element(config.degree,
+                      [&]<class Element>() { corrode<Element>(config, *mesh, timer); });
   else
     fem::with_element(config.degree,
                       [&]<class Element>() { solve_config<Element>(config, *mesh, timer); });

@@ -81,7 +81,8 @@ RunConfig read_run_config(const std::filesystem::path& path) {
     const auto& t = r.table(corrosion, "corrosion");
     r.only_keys(t, "corrosion",
                 {"model", "metal", "alloy", "medium", "hydroxide", "end_time", "output_interval",
-                 "dt_initial", "dt_max", "rtol", "rate", "pitting_shape", "seed", "exposed"});
+                 "dt_initial", "dt_max", "rtol", "rate", "pitting_shape", "seed", "exposed",
+                 "replacement_E", "replacement_nu"});
     CorrosionSpec spec;
     auto choice = [&](const char* key, std::string& value,
                       std::initializer_list<const char*> options) {
@@ -177,6 +178,10 @@ RunConfig read_run_config(const std::filesystem::path& path) {
         r.fail("corrosion.rtol", "must be a number in (0, 1)");
       spec.rtol = *x;
     }
+    if (const auto* v = t.get("replacement_E"))
+      spec.replacement_E = r.quantity(*v, dim::pressure, "corrosion.replacement_E");
+    if (const auto* v = t.get("replacement_nu"))
+      spec.replacement_nu = r.quantity(*v, dim::dimensionless, "corrosion.replacement_nu");
     c.corrosion = spec;
   }
 
@@ -248,6 +253,17 @@ RunConfig read_run_config(const std::filesystem::path& path) {
         r.fail(key, "prescribes nothing (use fix, force, traction or pressure)");
       c.boundaries.push_back(std::move(spec));
     }
+  }
+
+  // [corrosion] with loads: the mechanics is re-solved at every output time, and needs to
+  // know what fills the space the metal leaves.
+  if (c.corrosion && !c.boundaries.empty()) {
+    if (!c.corrosion->replacement_E)
+      r.fail("corrosion.replacement_E",
+             "missing: the modulus of the tissue that fills the space the metal leaves (e.g. "
+             "\"1 GPa\"), needed when [boundary] loads the corroding implant");
+    if (!c.corrosion->replacement_nu)
+      r.fail("corrosion.replacement_nu", "missing: the Poisson's ratio of that tissue");
   }
 
   if (const auto* bf = root.get("body_force")) {

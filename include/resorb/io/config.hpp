@@ -49,6 +49,9 @@ struct CorrosionSpec {
   double pitting_shape = 0.0;       ///< `pitting_shape` (surface_damage): Weibull γ; 0 = uniform
   std::uint64_t seed = 0;           ///< `seed` (surface_damage): seed of the pitting factors
   std::vector<std::string> exposed; ///< `exposed` (surface_damage): facet groups in the medium
+  /// `replacement_E`, Pa, and `replacement_nu`: the tissue that fills the space the metal
+  /// leaves (required when `[boundary]` loads the corroding implant: coupled run).
+  std::optional<double> replacement_E, replacement_nu;
 };
 
 /// A parsed and validated run configuration.

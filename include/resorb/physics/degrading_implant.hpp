@@ -20,8 +20,9 @@ namespace resorb::physics {
 struct ImplantMechanicsReport {
   double strain_energy = 0.0; ///< ½ ∫ σ : ε, J
   double metal_volume = 0.0;  ///< Σ f V over the implant's cells, m³
-  /// Largest von Mises stress of the metal among cells with metal, Pa: the metal's own
-  /// stress, E_metal / E_cell of the cell's (both phases of the Voigt mix share the strain).
+  /// Largest von Mises stress of the metal among cells at least half metal, Pa: the metal's
+  /// own stress, E_metal / E_cell of the cell's (both phases of the Voigt mix share the
+  /// strain). Slivers are left out: there the metal would carry a soft cell's strain.
   double implant_peak_stress = 0.0;
   double implant_mean_stress = 0.0; ///< metal-volume-weighted mean of the same, Pa
   double bone_peak_stress = 0.0;    ///< largest cell von Mises stress outside the implant, Pa
