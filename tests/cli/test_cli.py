@@ -176,6 +176,15 @@ def main():
     rc, text = resorb("run", str(no_tissue))
     check(rc == 2 and "corrosion.replacement_E" in text and "missing" in text,
           f"coupled without replacement_E: exit {rc}:\n{text}")
+    # Surface damage has no alloy file: the implant's material must come from the config.
+    no_metal = work / "coupled_damage_no_metal.toml"
+    no_metal.write_text(coupled.replace('[materials.implant]\nE = "44 GPa"\nnu = 0.27\n', "")
+                        .replace('alloy = "we43"\nmedium = "in_vivo"\n',
+                                 'model = "surface_damage"\nrate = "1 mm/year"\n')
+                        .format(out=work / "coupled_damage_no_metal"))
+    rc, text = resorb("run", str(no_metal))
+    check(rc == 2 and "materials.implant" in text and "missing" in text,
+          f"coupled surface damage without the implant's material: exit {rc}:\n{text}")
 
     # 1c. The surface damage model on the same pin: uniform recession at the given rate.
     summary = run_corrosion_variant("damage", 'model = "surface_damage"\nrate = "200 mm/year"')

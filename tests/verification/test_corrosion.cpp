@@ -23,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include "expect_error.hpp"
+#include "stefan_fixtures.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -39,28 +40,13 @@ constexpr double L = 8e-3, side = 0.25e-3, s0 = 2e-3;
 
 /// A bar [0, L] × side × side with cells of centroid x < s0 tagged "metal", the rest "medium".
 mesh::TetMesh bar(MPI_Comm comm, int nx) {
-  auto data = mesh::box_mesh_data(comm, {nx, 1, 1}, {0, 0, 0}, {L, side, side});
-  for (std::size_t c = 0; c < data.cell_tags.size(); ++c) {
-    double x = 0.0;
-    for (std::size_t k = 0; k < 4; ++k)
-      x += 0.25 * data.coordinates[3 * static_cast<std::size_t>(data.cells[4 * c + k])];
-    data.cell_tags[c] = x < s0 ? 2 : 1;
-  }
+  auto data = test_support::tagged_box(comm, {nx, 1, 1}, {L, side, side},
+                                       [](const auto& x) { return x[0] < s0 ? 2 : 1; });
   data.groups.push_back({3, 2, "metal"});
   return mesh::TetMesh::distribute(comm, std::move(data));
 }
 
-physics::CorrosionParameters stefan_parameters() {
-  physics::CorrosionParameters p;
-  p.name = "Stefan test";
-  p.diffusivity_mg = p.diffusivity_oh = p.diffusivity_cl = 1e-9;
-  p.film_capacity = 1e4;
-  p.mg_saturation = 1000.0;
-  p.metal_mg = 2000.0; // Stefan number [Mg]_sat / (ρ − [Mg]_sat) = 1
-  p.initial_oh = 1e-4;
-  p.initial_cl = 100.0;
-  return p;
-}
+using test_support::stefan_parameters;
 
 double lambda_for(double stefan) {
   double lo = 0.0, hi = 2.0;
@@ -186,16 +172,10 @@ TEST(Corrosion, RegionDiffusivityScalesTheDepth) {
 TEST(Corrosion, LocalInterfaceSpeedFollowsTheLocalMedium) {
   const auto p = stefan_parameters();
   const double t_end = 1000.0, width = 8e-3, strip = 1.6e-3;
-  auto data = mesh::box_mesh_data(MPI_COMM_WORLD, {40, 40, 1}, {0, 0, 0}, {L, width, side});
-  for (std::size_t c = 0; c < data.cell_tags.size(); ++c) {
-    double x = 0.0, y = 0.0;
-    for (std::size_t k = 0; k < 4; ++k) {
-      const auto node = 3 * static_cast<std::size_t>(data.cells[4 * c + k]);
-      x += 0.25 * data.coordinates[node];
-      y += 0.25 * data.coordinates[node + 1];
-    }
-    data.cell_tags[c] = x < s0 ? 2 : (y < 0.5 * width ? 1 : 3);
-  }
+  auto data =
+      test_support::tagged_box(MPI_COMM_WORLD, {40, 40, 1}, {L, width, side}, [&](const auto& x) {
+        return x[0] < s0 ? 2 : (x[1] < 0.5 * width ? 1 : 3);
+      });
   data.groups.push_back({3, 2, "metal"});
   data.groups.push_back({3, 3, "upper"});
   const auto mesh = mesh::TetMesh::distribute(MPI_COMM_WORLD, std::move(data));

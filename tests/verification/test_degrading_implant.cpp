@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "expect_error.hpp"
+#include "stefan_fixtures.hpp"
 
 #include <cmath>
 #include <limits>
@@ -30,35 +31,18 @@ constexpr double L = 8e-3, side = 0.25e-3, height = 2e-3, s0 = 2e-3, delta = 1e-
 constexpr double E_metal = 44e9, E_tissue = 1e9;
 
 mesh::TetMesh bar(MPI_Comm comm) {
-  auto data = mesh::box_mesh_data(comm, {40, 1, 4}, {0, 0, 0}, {L, side, height});
-  for (std::size_t c = 0; c < data.cell_tags.size(); ++c) {
-    double x = 0.0;
-    for (std::size_t k = 0; k < 4; ++k)
-      x += 0.25 * data.coordinates[3 * static_cast<std::size_t>(data.cells[4 * c + k])];
-    data.cell_tags[c] = x < s0 ? 2 : 1;
-  }
+  auto data = test_support::tagged_box(comm, {40, 1, 4}, {L, side, height},
+                                       [](const auto& x) { return x[0] < s0 ? 2 : 1; });
   data.groups.push_back({3, 2, "metal"});
   data.groups.push_back({3, 1, "tissue"});
   return mesh::TetMesh::distribute(comm, std::move(data));
-}
-
-physics::CorrosionParameters chemistry() {
-  physics::CorrosionParameters p;
-  p.name = "Stefan test";
-  p.diffusivity_mg = p.diffusivity_oh = p.diffusivity_cl = 1e-9;
-  p.film_capacity = 1e4;
-  p.mg_saturation = 1000.0;
-  p.metal_mg = 2000.0;
-  p.initial_oh = 1e-4;
-  p.initial_cl = 100.0;
-  return p;
 }
 
 } // namespace
 
 TEST(DegradingImplant, StiffnessFollowsTheMetalLeftExactly) {
   const auto mesh = bar(MPI_COMM_WORLD);
-  physics::MagnesiumCorrosion corrosion(mesh, "metal", chemistry());
+  physics::MagnesiumCorrosion corrosion(mesh, "metal", test_support::stefan_parameters());
   physics::Elasticity<fem::P1> mechanics(mesh);
   mechanics.fix("zmin");
   mechanics.fix("zmax", {false, false, true}, [](const physics::Vec3&) {
