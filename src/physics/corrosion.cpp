@@ -38,6 +38,15 @@ constexpr double breakdown_rate(double k2) {
 double ph_of(double oh) {
   return 14.0 + std::log10(std::max(oh, 1e-30) * 1e-3);
 }
+/// Longest edge of a tetrahedron, m.
+double longest_edge(const mesh::CellCoordinates& x) {
+  double longest = 0.0;
+  for (int a = 0; a < 4; ++a)
+    for (int b = a + 1; b < 4; ++b)
+      longest =
+          std::max(longest, std::hypot(x[a][0] - x[b][0], x[a][1] - x[b][1], x[a][2] - x[b][2]));
+  return longest;
+}
 /// OH⁻ (mol/m³) at pH @p ph.
 double hydroxide_at(double ph) {
   return std::pow(10.0, ph - 14.0) * 1e3;
@@ -216,10 +225,7 @@ MagnesiumCorrosion::MagnesiumCorrosion(const mesh::TetMesh& mesh, std::string_vi
       for (LocalIndex node : dofmap_.cell_nodes(c))
         (metal ? m : o)[node] += 1.0;
       if (metal)
-        for (int a = 0; a < 4; ++a)
-          for (int b = a + 1; b < 4; ++b)
-            edge =
-                std::max(edge, std::hypot(x[a][0] - x[b][0], x[a][1] - x[b][1], x[a][2] - x[b][2]));
+        edge = std::max(edge, longest_edge(x));
     });
   }
   la::accumulate_ghosts(metal_cells.vec());
@@ -246,10 +252,7 @@ MagnesiumCorrosion::MagnesiumCorrosion(const mesh::TetMesh& mesh, std::string_vi
       if (tags[static_cast<std::size_t>(c)] != metal_tag ||
           std::none_of(nodes.begin(), nodes.end(), [&](LocalIndex n) { return phi[n] == 0.0; }))
         return;
-      for (int a = 0; a < 4; ++a)
-        for (int b = a + 1; b < 4; ++b)
-          surface_edge = std::max(
-              surface_edge, std::hypot(x[a][0] - x[b][0], x[a][1] - x[b][1], x[a][2] - x[b][2]));
+      surface_edge = std::max(surface_edge, longest_edge(x));
     });
   }
   smoothing_radius_ = 4.0 * mpi::max(mesh.comm(), surface_edge);
