@@ -161,6 +161,176 @@ mesh::MeshData screw_in_bone_mesh_data(MPI_Comm comm, const ScrewInBoneGeometry&
   });
 }
 
+void ThreadedScrewGeometry::validate() const {
+  auto positive = [](double v, const char* name) {
+    require_positive_length("threaded screw", name, v);
+  };
+  positive(major_diameter, "major_diameter");
+  positive(minor_diameter, "minor_diameter");
+  positive(pitch, "pitch");
+  positive(threaded_length, "threaded_length");
+  positive(bone_radius, "bone_radius");
+  positive(bone_length, "bone_length");
+  positive(cortical_thickness, "cortical_thickness");
+  positive(tissue_thickness, "tissue_thickness");
+  positive(mesh_size, "mesh_size");
+  positive(implant_mesh_size, "implant_mesh_size");
+  positive(refinement_depth, "refinement_depth");
+  RESORB_REQUIRE(minor_diameter < major_diameter, InputError,
+                 "threaded screw geometry: minor_diameter must be smaller than major_diameter");
+  const double depth = 0.5 * (major_diameter - minor_diameter);
+  RESORB_REQUIRE(2 * depth * std::tan(M_PI / 6) < pitch, InputError,
+                 fmt::format("threaded screw geometry: a 60° thread {} m deep does not fit in a "
+                             "pitch of {} m (need pitch > {:.3g} m)",
+                             depth, pitch, 2 * depth * std::tan(M_PI / 6)));
+  RESORB_REQUIRE(0.5 * major_diameter < bone_radius - cortical_thickness, InputError,
+                 "threaded screw geometry: major_diameter / 2 must be smaller than the "
+                 "cancellous core radius (bone_radius - cortical_thickness)");
+  RESORB_REQUIRE(threaded_length > cortical_thickness + pitch && threaded_length < bone_length,
+                 InputError,
+                 "threaded screw geometry: threaded_length must exceed cortical_thickness + "
+                 "pitch and stay inside the bone (less than bone_length)");
+}
+
+mesh::MeshData threaded_screw_mesh_data(MPI_Comm comm, const ThreadedScrewGeometry& g) {
+  g.validate();
+  // Millimetres inside Gmsh, as above.
+  const double R = g.bone_radius * 1e3, L = g.bone_length * 1e3, t = g.cortical_thickness * 1e3;
+  const double T = g.tissue_thickness * 1e3, p = g.pitch * 1e3;
+  const double r_minor = 0.5 * g.minor_diameter * 1e3, r_major = 0.5 * g.major_diameter * 1e3;
+  const double bottom = L - g.threaded_length * 1e3;
+  return build_on_root(comm, "threaded_screw", [&] {
+    namespace occ = gmsh::model::occ;
+    // The screw: core, shank, and one ring per pitch revolved from the thread's profile
+    // (which reaches into the core so that the fuse has no coincident faces).
+    const double flank = (r_major - r_minor) * std::tan(M_PI / 6);
+    const double base = 2 * flank, inner = 0.5 * r_minor;
+    const double angle = g.quarter ? 0.5 * M_PI : 2 * M_PI;
+    auto cylinder = [angle](double z0, double height, double radius) {
+      return occ::addCylinder(0, 0, z0, 0, 0, height, radius, -1, angle);
+    };
+    gmsh::vectorpair parts{{3, cylinder(bottom, L - bottom, r_minor)},
+                           {3, cylinder(L, T, r_major)}};
+    for (double z = bottom + 0.5 * (p - base); z + base < L - 0.1 * p; z += p) {
+      std::vector<int> points{occ::addPoint(inner, 0, z), occ::addPoint(r_minor, 0, z),
+                              occ::addPoint(r_major, 0, z + flank),
+                              occ::addPoint(r_minor, 0, z + base),
+                              occ::addPoint(inner, 0, z + base)};
+      std::vector<int> lines;
+      for (std::size_t i = 0; i < points.size(); ++i)
+        lines.push_back(occ::addLine(points[i], points[(i + 1) % points.size()]));
+      const int face = occ::addPlaneSurface({occ::addCurveLoop(lines)});
+      gmsh::vectorpair ring;
+      occ::revolve({{2, face}}, 0, 0, 0, 0, 0, 1, angle, ring);
+      for (const auto& dt : ring)
+        if (dt.first == 3)
+          parts.push_back(dt);
+    }
+    gmsh::vectorpair screw, map;
+    std::vector<gmsh::vectorpair> fused;
+    occ::fuse({parts.front()}, {parts.begin() + 1, parts.end()}, screw, fused);
+    const int tissue = cylinder(0, L + T, R + T);
+    const int bone = cylinder(0, L, R);
+    const int core = cylinder(0, L - t, R - t);
+    gmsh::vectorpair tools{{3, bone}, {3, core}};
+    tools.insert(tools.end(), screw.begin(), screw.end());
+    gmsh::vectorpair out;
+    std::vector<gmsh::vectorpair> pieces;
+    occ::fragment({{3, tissue}}, tools, out, pieces);
+    occ::synchronize();
+    // pieces: tissue, bone, core, then the screw's volumes.
+    std::set<int> screw_parts, core_parts, bone_parts, tissue_parts;
+    for (std::size_t i = 3; i < pieces.size(); ++i)
+      for (const auto& [dim, tag] : pieces[i])
+        screw_parts.insert(tag);
+    auto collect = [&](const gmsh::vectorpair& from, std::set<int>& into,
+                       std::initializer_list<const std::set<int>*> taken) {
+      for (const auto& [dim, tag] : from)
+        if (std::none_of(taken.begin(), taken.end(), [&](auto* s) { return s->count(tag); }))
+          into.insert(tag);
+    };
+    collect(pieces[2], core_parts, {&screw_parts});
+    collect(pieces[1], bone_parts, {&screw_parts, &core_parts});
+    collect(pieces[0], tissue_parts, {&screw_parts, &core_parts, &bone_parts});
+    const std::vector<int> implant(screw_parts.begin(), screw_parts.end());
+    const std::vector<int> cancellous(core_parts.begin(), core_parts.end());
+    const std::vector<int> cortical(bone_parts.begin(), bone_parts.end());
+    const std::vector<int> soft(tissue_parts.begin(), tissue_parts.end());
+    add_group(3, cortical, 1, "cortical");
+    add_group(3, cancellous, 2, "cancellous");
+    add_group(3, implant, 3, "implant");
+    add_group(3, soft, 4, "tissue");
+
+    const double tol = 1e-6 * L;
+    std::vector<int> host_volumes = cortical;
+    host_volumes.insert(host_volumes.end(), cancellous.begin(), cancellous.end());
+    host_volumes.insert(host_volumes.end(), soft.begin(), soft.end());
+    const auto host_surfaces = boundary_surfaces(host_volumes);
+    const auto implant_surfaces = boundary_surfaces(implant);
+    std::vector<int> bases, head, interface, outer, symmetry_x, symmetry_y;
+    for (int s : implant_surfaces) {
+      const auto b = bounds(2, s);
+      if (g.quarter && (b[3] < tol || b[4] < tol))
+        continue;
+      if (b[2] > L + T - tol)
+        head.push_back(s);
+      else if (host_surfaces.count(s))
+        interface.push_back(s);
+    }
+    std::set<int> inner_surfaces = implant_surfaces;
+    for (const auto& group : {cortical, cancellous}) {
+      const auto b = boundary_surfaces(group);
+      inner_surfaces.insert(b.begin(), b.end());
+    }
+    std::set<int> all_surfaces = host_surfaces;
+    all_surfaces.insert(implant_surfaces.begin(), implant_surfaces.end());
+    for (int s : all_surfaces) {
+      const auto b = bounds(2, s);
+      if (g.quarter && b[3] < tol)
+        symmetry_x.push_back(s);
+      else if (g.quarter && b[4] < tol)
+        symmetry_y.push_back(s);
+    }
+    for (int s : host_surfaces) {
+      const auto b = bounds(2, s);
+      if (g.quarter && (b[3] < tol || b[4] < tol))
+        continue;
+      if (b[5] < tol)
+        bases.push_back(s);
+      else if (!inner_surfaces.count(s) && boundary_surfaces(soft).count(s))
+        outer.push_back(s);
+    }
+    add_group(2, bases, 11, "base");
+    add_group(2, head, 12, "implant_head");
+    add_group(2, interface, 13, "implant_surface");
+    add_group(2, outer, 14, "tissue_surface");
+    if (g.quarter) {
+      add_group(2, symmetry_x, 15, "symmetry_x");
+      add_group(2, symmetry_y, 16, "symmetry_y");
+    }
+
+    // Sizes: implant_mesh_size within refinement_depth of the screw's surface (both sides),
+    // growing to mesh_size over ten times that.
+    namespace field = gmsh::model::mesh::field;
+    const int distance = field::add("Distance");
+    std::vector<double> faces(interface.begin(), interface.end());
+    field::setNumbers(distance, "FacesList", faces);
+    const int threshold = field::add("Threshold");
+    field::setNumber(threshold, "InField", distance);
+    field::setNumber(threshold, "SizeMin", g.implant_mesh_size * 1e3);
+    field::setNumber(threshold, "SizeMax", g.mesh_size * 1e3);
+    field::setNumber(threshold, "DistMin", g.refinement_depth * 1e3);
+    field::setNumber(threshold, "DistMax", 11 * g.refinement_depth * 1e3);
+    field::setAsBackgroundMesh(threshold);
+    gmsh::option::setNumber("Mesh.MeshSizeExtendFromBoundary", 0);
+    gmsh::option::setNumber("Mesh.MeshSizeFromPoints", 0);
+    gmsh::option::setNumber("Mesh.MeshSizeFromCurvature", 0);
+    gmsh::option::setNumber("Mesh.Algorithm3D", 1);
+    gmsh::option::setNumber("General.NumThreads", 1);
+    gmsh::model::mesh::generate(3);
+  });
+}
+
 void PinInMediumGeometry::validate() const {
   auto positive = [](double v, const char* name) {
     require_positive_length("pin-in-medium", name, v);

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <string_view>
+
 namespace resorb {
 
 std::string format_duration(double seconds) {
@@ -16,11 +19,17 @@ std::string format_duration(double seconds) {
 }
 
 Progress::Progress(MPI_Comm comm, double end_time, std::FILE* out)
-    : out_(out), end_time_(end_time), start_(std::chrono::steady_clock::now()) {
+    : out_(out), end_time_(end_time), start_(std::chrono::steady_clock::now()),
+      last_print_(start_) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   rank0_ = rank == 0;
-  terminal_ = rank0_ && out_ != nullptr && isatty(fileno(out_)) == 1;
+  // Under mpiexec, rank 0's stdout is a pseudo-terminal wherever the output goes; the
+  // launcher can say what it really is.
+  const char* mode = std::getenv("RESORB_PROGRESS");
+  const bool tty = mode != nullptr && *mode != '\0' ? std::string_view(mode) == "terminal"
+                                                    : isatty(fileno(out_ ? out_ : stdout)) == 1;
+  terminal_ = rank0_ && out_ != nullptr && tty;
 }
 
 Progress::~Progress() {
@@ -37,6 +46,7 @@ void Progress::update(double time, std::string_view details) {
                       details, eta);
   if (!rank0_ || out_ == nullptr)
     return;
+  last_print_ = std::chrono::steady_clock::now();
   if (terminal_) {
     fmt::print(out_, "\r\033[K{}", line_); // return, clear the line, rewrite
     open_ = true;
@@ -44,6 +54,12 @@ void Progress::update(double time, std::string_view details) {
     fmt::print(out_, "{}\n", line_);
   }
   std::fflush(out_);
+}
+
+bool Progress::due() const {
+  const double since =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - last_print_).count();
+  return rank0_ && out_ != nullptr && since >= (terminal_ ? 0.25 : 30.0);
 }
 
 void Progress::finish() {

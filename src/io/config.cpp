@@ -27,7 +27,15 @@ RunConfig read_run_config(const std::filesystem::path& path) {
 
   // [mesh]
   const auto& mesh = r.table(root.get("mesh"), "mesh");
-  r.only_keys(mesh, "mesh", {"file", "unit", "screw_in_bone", "pin_in_medium"});
+  r.only_keys(mesh, "mesh", {"file", "unit", "screw_in_bone", "threaded_screw", "pin_in_medium"});
+  {
+    int sources = 0;
+    for (const char* key : {"file", "screw_in_bone", "threaded_screw", "pin_in_medium"})
+      sources += mesh.get(key) != nullptr ? 1 : 0;
+    if (sources != 1)
+      r.fail("mesh", "needs exactly one of 'file' (with 'unit'), a [mesh.screw_in_bone], a "
+                     "[mesh.threaded_screw] or a [mesh.pin_in_medium] table");
+  }
   if (const auto* file = mesh.get("file")) {
     if (!file->is_string())
       r.fail("mesh.file", "must be a string (path of a Gmsh .msh file)");
@@ -40,8 +48,6 @@ RunConfig read_run_config(const std::filesystem::path& path) {
                                 fmt::format("{}: key 'mesh.unit'", r.file()));
   }
   if (const auto* gen = mesh.get("screw_in_bone")) {
-    if (c.mesh_file)
-      r.fail("mesh.screw_in_bone", "give either mesh.file or mesh.screw_in_bone, not both");
     const auto& g = r.table(gen, "mesh.screw_in_bone");
     meshes::ScrewInBoneGeometry geo;
     const std::vector<std::pair<const char*, double*>> fields{
@@ -58,8 +64,6 @@ RunConfig read_run_config(const std::filesystem::path& path) {
     c.generate = geo;
   }
   if (const auto* gen = mesh.get("pin_in_medium")) {
-    if (c.mesh_file || c.generate)
-      r.fail("mesh.pin_in_medium", "give one of mesh.file, mesh.screw_in_bone, mesh.pin_in_medium");
     const auto& g = r.table(gen, "mesh.pin_in_medium");
     meshes::PinInMediumGeometry geo;
     const std::vector<std::pair<const char*, double*>> fields{
@@ -72,9 +76,35 @@ RunConfig read_run_config(const std::filesystem::path& path) {
     geo.validate();
     c.pin = geo;
   }
-  if (!c.mesh_file && !c.generate && !c.pin)
-    r.fail("mesh", "needs 'file' (with 'unit'), a [mesh.screw_in_bone] or a "
-                   "[mesh.pin_in_medium] table");
+  if (const auto* gen = mesh.get("threaded_screw")) {
+    const auto& g = r.table(gen, "mesh.threaded_screw");
+    meshes::ThreadedScrewGeometry geo;
+    const std::vector<std::pair<const char*, double*>> fields{
+        {"major_diameter", &geo.major_diameter},
+        {"minor_diameter", &geo.minor_diameter},
+        {"pitch", &geo.pitch},
+        {"threaded_length", &geo.threaded_length},
+        {"bone_radius", &geo.bone_radius},
+        {"bone_length", &geo.bone_length},
+        {"cortical_thickness", &geo.cortical_thickness},
+        {"tissue_thickness", &geo.tissue_thickness},
+        {"mesh_size", &geo.mesh_size},
+        {"implant_mesh_size", &geo.implant_mesh_size},
+        {"refinement_depth", &geo.refinement_depth}};
+    r.lengths(g, "mesh.threaded_screw", fields, {"quarter"});
+    if (const auto* v = g.get("quarter")) {
+      if (!v->is_boolean())
+        r.fail("mesh.threaded_screw.quarter", "must be true or false");
+      geo.quarter = v->as_boolean()->get();
+    }
+    try {
+      geo.validate();
+    } catch (const InputError& e) {
+      r.fail("mesh.threaded_screw", e.what());
+    }
+    c.threaded_screw = geo;
+    c.symmetry_factor = geo.quarter ? 4.0 : 1.0;
+  }
 
   // [corrosion]
   if (const auto* corrosion = root.get("corrosion")) {
@@ -82,7 +112,7 @@ RunConfig read_run_config(const std::filesystem::path& path) {
     r.only_keys(t, "corrosion",
                 {"model", "metal", "alloy", "medium", "hydroxide", "end_time", "output_interval",
                  "dt_initial", "dt_max", "rtol", "rate", "pitting_shape", "seed", "exposed",
-                 "replacement_E", "replacement_nu"});
+                 "replacement_E", "replacement_nu", "diffusivity_factor"});
     CorrosionSpec spec;
     auto choice = [&](const char* key, std::string& value,
                       std::initializer_list<const char*> options) {
@@ -177,6 +207,18 @@ RunConfig read_run_config(const std::filesystem::path& path) {
       if (!x || !(*x > 0.0 && *x < 1.0))
         r.fail("corrosion.rtol", "must be a number in (0, 1)");
       spec.rtol = *x;
+    }
+    if (const auto* v = t.get("diffusivity_factor")) {
+      if (damage)
+        r.fail("corrosion.diffusivity_factor", "belongs to model = \"reaction_diffusion\"");
+      const auto& factors = r.table(v, "corrosion.diffusivity_factor");
+      for (const auto& [group, value] : factors) {
+        const std::string key = fmt::format("corrosion.diffusivity_factor.{}", group.str());
+        const double f = r.quantity(value, dim::dimensionless, key);
+        if (!(f >= 0))
+          r.fail(key, "must be >= 0 (a factor on every species' diffusivity in that group)");
+        spec.diffusivity_factor.emplace_back(std::string(group.str()), f);
+      }
     }
     if (const auto* v = t.get("replacement_E"))
       spec.replacement_E = r.quantity(*v, dim::pressure, "corrosion.replacement_E");

@@ -4,6 +4,9 @@
 
 #include "io/toml_reader.hpp"
 
+#include <fmt/ranges.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -15,24 +18,6 @@ namespace {
 constexpr Dimension breakdown_rate{{6, 0, -1, -2, 0}};
 /// Dimension of a second-order rate constant: m³/(mol·s).
 constexpr Dimension second_order_rate{{3, 0, -1, -1, 0}};
-
-std::filesystem::path locate(const std::string& name_or_path, const char* kind) {
-  const bool is_path = name_or_path.find('/') != std::string::npos ||
-                       std::filesystem::path(name_or_path).extension() == ".toml";
-  const auto path = is_path ? std::filesystem::path(name_or_path)
-                            : data_directory() / kind / (name_or_path + ".toml");
-  if (!std::filesystem::exists(path)) {
-    std::string known;
-    if (!is_path && std::filesystem::is_directory(data_directory() / kind))
-      for (const auto& entry : std::filesystem::directory_iterator(data_directory() / kind))
-        if (entry.path().extension() == ".toml")
-          known += (known.empty() ? "" : ", ") + entry.path().stem().string();
-    throw InputError(fmt::format(
-        "{} '{}' not found ({}){}", kind == std::string("media") ? "medium" : "alloy", name_or_path,
-        path.string(), known.empty() ? "" : fmt::format("; known: {}", known)));
-  }
-  return path;
-}
 
 std::string text(const Reader& r, const toml::table& t, const char* key) {
   const auto* v = t.get(key);
@@ -52,6 +37,26 @@ double required(const Reader& r, const toml::table& t, const std::string& prefix
 
 } // namespace
 
+std::filesystem::path locate_data_file(const std::string& name_or_path, const std::string& kind,
+                                       const std::string& what) {
+  const bool is_path = name_or_path.find('/') != std::string::npos ||
+                       std::filesystem::path(name_or_path).extension() == ".toml";
+  const auto path = is_path ? std::filesystem::path(name_or_path)
+                            : data_directory() / kind / (name_or_path + ".toml");
+  if (!std::filesystem::exists(path)) {
+    std::vector<std::string> known;
+    if (!is_path && std::filesystem::is_directory(data_directory() / kind))
+      for (const auto& entry : std::filesystem::directory_iterator(data_directory() / kind))
+        if (entry.path().extension() == ".toml")
+          known.push_back(entry.path().stem().string());
+    std::sort(known.begin(), known.end());
+    throw InputError(
+        fmt::format("{} '{}' not found ({}){}", what, name_or_path, path.string(),
+                    known.empty() ? "" : fmt::format("; known: {}", fmt::join(known, ", "))));
+  }
+  return path;
+}
+
 std::filesystem::path data_directory() {
   if (const char* env = std::getenv("RESORB_DATA_DIR"); env != nullptr && *env != '\0')
     return env;
@@ -65,7 +70,7 @@ double Alloy::metal_mg() const {
 }
 
 physics::CorrosionParameters read_medium(const std::string& name_or_path) {
-  const auto path = locate(name_or_path, "media");
+  const auto path = locate_data_file(name_or_path, "media", "medium");
   const Reader r(path.string());
   const auto root = parse_toml_file(path);
   r.only_keys(root, "",
@@ -132,7 +137,7 @@ physics::CorrosionParameters read_medium(const std::string& name_or_path) {
 }
 
 Alloy read_alloy(const std::string& name_or_path) {
-  const auto path = locate(name_or_path, "alloys");
+  const auto path = locate_data_file(name_or_path, "alloys", "alloy");
   const Reader r(path.string());
   const auto root = parse_toml_file(path);
   r.only_keys(root, "",

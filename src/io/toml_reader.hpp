@@ -8,6 +8,7 @@
 
 #include <array>
 #include <filesystem>
+#include <initializer_list>
 #include <set>
 #include <string>
 #include <utility>
@@ -82,10 +83,12 @@ public:
     return v;
   }
 
-  /// Reads the length keys of a generator table (all optional) and rejects any other key.
+  /// Reads the length keys of a generator table (all optional) and rejects any other key
+  /// but @p other_keys (which the caller reads).
   void lengths(const toml::table& table, const std::string& key,
-               const std::vector<std::pair<const char*, double*>>& fields) const {
-    std::set<std::string> allowed;
+               const std::vector<std::pair<const char*, double*>>& fields,
+               std::initializer_list<const char*> other_keys = {}) const {
+    std::set<std::string> allowed(other_keys.begin(), other_keys.end());
     for (const auto& [name, ptr] : fields) {
       allowed.insert(name);
       if (const auto* v = table.get(name))

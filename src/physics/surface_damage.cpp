@@ -333,7 +333,8 @@ SurfaceDamageCorrosion::SurfaceDamageCorrosion(const mesh::TetMesh& mesh,
     std::vector<Species> list = {species("Mg2+", 2, p.initial_mg, p.diffusivity_mg),
                                  species("OH-", -1, p.initial_oh, p.diffusivity_oh),
                                  species("Mg(OH)2", 0, 0.0, 0.0)};
-    // Mg²⁺ + 2 OH⁻ → Mg(OH)₂ at k [Mg²⁺] (1 − q), q = K_sp / ([Mg²⁺][OH⁻]²), where q < 1.
+    // Mg²⁺ + 2 OH⁻ → Mg(OH)₂ at k [Mg²⁺] g(√S − 1) (hydroxide_supersaturation), S = [Mg²⁺][OH⁻]² /
+    // K_sp, where S > 1.
     const double ksp = p.solubility_product;
     std::vector<Reaction> reactions;
     if (p.precipitation_rate > 0)

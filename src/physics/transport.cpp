@@ -121,6 +121,35 @@ struct ReactionDiffusion::Solver {
     }
     return 0;
   }
+  // TransportSettings::nonnegative: no entry of the line search's new iterate W falls below
+  // a tenth of its value in the old iterate X less atol (or below twice a negative value
+  // less atol: P1 diffusion of a steep front undershoots legitimately). Near the solution
+  // Newton's steps are far smaller, so the bound leaves its convergence alone. Constrained
+  // entries hold imposed values and are left alone.
+  static PetscErrorCode clip(SNESLineSearch, Vec x, Vec, Vec w, PetscBool*, PetscBool* changed,
+                             void* context) {
+    auto* self = static_cast<ReactionDiffusion*>(context);
+    const double atol = self->settings_.atol;
+    const PetscScalar* old = nullptr;
+    PetscScalar* values = nullptr;
+    PetscInt size = 0;
+    PetscCall(VecGetLocalSize(w, &size));
+    PetscCall(VecGetArrayRead(x, &old));
+    PetscCall(VecGetArray(w, &values));
+    bool clipped = false;
+    for (PetscInt k = 0; k < size; ++k) {
+      const double floor = (old[k] >= 0.0 ? 0.1 * old[k] : 2.0 * old[k]) - atol;
+      if (values[k] < floor && !self->constraints_.constrained(static_cast<std::size_t>(k))) {
+        values[k] = floor;
+        clipped = true;
+      }
+    }
+    PetscCall(VecRestoreArray(w, &values));
+    PetscCall(VecRestoreArrayRead(x, &old));
+    // The same answer on every rank: a changed iterate is re-evaluated collectively.
+    *changed = mpi::max(self->mesh_.comm(), clipped ? 1 : 0) > 0 ? PETSC_TRUE : PETSC_FALSE;
+    return 0;
+  }
   static PetscErrorCode jacobian(SNES, Vec x, Mat, Mat, void* context) {
     auto* self = static_cast<ReactionDiffusion*>(context);
     try {
@@ -145,7 +174,6 @@ solvers::OptionList ReactionDiffusion::default_solver_options() {
   // tolerance is therefore 1e-300 (factors are invariant under row scaling); the nonzero
   // shift stays for a pivot that is exactly zero.
   return {{"-snes_type", "newtonls"},
-          {"-snes_linesearch_type", "bt"},
           {"-snes_rtol", "1e-10"},
           {"-snes_stol", "0"},
           {"-ksp_type", "gmres"},
@@ -353,7 +381,12 @@ ReactionDiffusion::ReactionDiffusion(const mesh::TetMesh& mesh, std::vector<Spec
   PetscBool user_atol = PETSC_FALSE;
   RESORB_PETSC(PetscOptionsHasName(nullptr, prefix.c_str(), "-snes_atol", &user_atol));
   solver_->user_atol = user_atol == PETSC_TRUE;
+  SNESLineSearch search = nullptr;
+  RESORB_PETSC(SNESGetLineSearch(snes, &search));
+  RESORB_PETSC(SNESLineSearchSetType(search, settings_.line_search.c_str()));
   solvers::read_options_checked(prefix, [&] { RESORB_PETSC(SNESSetFromOptions(snes)); });
+  if (settings_.nonnegative)
+    RESORB_PETSC(SNESLineSearchSetPostCheck(search, &Solver::clip, this));
   configure_preconditioner(user_pc == PETSC_TRUE);
 }
 
@@ -639,10 +672,49 @@ bool ReactionDiffusion::attempt(double dt, StepReport& report) {
   if (reason <= 0) {
     last_failure_ =
         fmt::format("Newton {} after {} iterations", SNESConvergedReasons[reason], newton);
+    if (log::level() >= 2)
+      log::detail(mesh_.comm(), "{}", largest_residual());
     return false;
   }
   u_.update_ghosts();
   return true;
+}
+
+std::string ReactionDiffusion::largest_residual() const {
+  // Where Newton stalled: the free entry of the last residual largest in magnitude, with the
+  // state of its node. Collective.
+  Vec f = nullptr;
+  RESORB_PETSC(SNESGetFunction(solver_->snes.get(), &f, nullptr, nullptr));
+  const la::LocalRead fv(f), u(u_.vec());
+  const auto un = static_cast<std::size_t>(num_species());
+  const auto owned = un * static_cast<std::size_t>(dofmap_.index_map().num_owned());
+  std::size_t at = 0;
+  double largest = -1.0;
+  for (std::size_t dof = 0; dof < owned; ++dof)
+    if (!constraints_.constrained(dof) && std::abs(fv[static_cast<PetscInt>(dof)]) > largest) {
+      largest = std::abs(fv[static_cast<PetscInt>(dof)]);
+      at = dof;
+    }
+  struct {
+    double value;
+    int rank;
+  } mine{largest, mpi::rank(mesh_.comm())}, best{};
+  MPI_Allreduce(&mine, &best, 1, MPI_DOUBLE_INT, MPI_MAXLOC, mesh_.comm());
+  std::string text;
+  if (best.rank == mine.rank && largest >= 0) {
+    const std::size_t node = at / un;
+    const auto x = mesh_.coordinates();
+    text = fmt::format("  largest residual {:.3e} in {} at ({:.4f}, {:.4f}, {:.4f}) mm; state",
+                       largest, species_[at % un].name, x[3 * node] * 1e3, x[3 * node + 1] * 1e3,
+                       x[3 * node + 2] * 1e3);
+    for (std::size_t i = 0; i < un; ++i)
+      text += fmt::format(" {} {:.4g}", species_[i].name, u[static_cast<PetscInt>(un * node + i)]);
+  }
+  int length = static_cast<int>(text.size());
+  MPI_Bcast(&length, 1, MPI_INT, best.rank, mesh_.comm());
+  text.resize(static_cast<std::size_t>(length));
+  MPI_Bcast(text.data(), length, MPI_CHAR, best.rank, mesh_.comm());
+  return text;
 }
 
 double ReactionDiffusion::error_estimate(double dt) const {

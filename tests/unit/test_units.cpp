@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 using namespace resorb;
@@ -46,6 +47,7 @@ TEST(Units, WrongDimensionAndUnknownUnitAreErrors) {
 
 // Progress written to a file (not a terminal): one line per update, no control characters.
 TEST(Progress, PlainLinesWhenNotATerminal) {
+  unsetenv("RESORB_PROGRESS");
   std::FILE* file = std::tmpfile();
   ASSERT_NE(file, nullptr);
   {
@@ -66,4 +68,29 @@ TEST(Progress, PlainLinesWhenNotATerminal) {
   EXPECT_NE(text.find("t = 30.0 min"), std::string::npos) << text;
   EXPECT_EQ(resorb::format_duration(42), "42 s");
   EXPECT_EQ(resorb::format_duration(3 * 86400.0), "3.0 d");
+}
+
+// RESORB_PROGRESS overrides the terminal check (mpiexec gives rank 0 a pseudo-terminal):
+// "terminal" rewrites one line in place, "lines" prints whole lines; due() throttles.
+TEST(Progress, LauncherSaysWhetherItIsATerminal) {
+  for (const char* mode : {"terminal", "lines"}) {
+    ASSERT_EQ(setenv("RESORB_PROGRESS", mode, 1), 0);
+    std::FILE* file = std::tmpfile();
+    ASSERT_NE(file, nullptr);
+    {
+      resorb::Progress progress(MPI_COMM_SELF, 100.0, file);
+      progress.update(50.0, "half");
+      EXPECT_FALSE(progress.due()) << mode << ": due right after an update";
+      progress.update(100.0, "done");
+    }
+    std::rewind(file);
+    std::string text;
+    for (int c = std::fgetc(file); c != EOF; c = std::fgetc(file))
+      text.push_back(static_cast<char>(c));
+    std::fclose(file);
+    const bool terminal = std::string(mode) == "terminal";
+    EXPECT_EQ(text.find('\r') != std::string::npos, terminal) << mode << ": " << text;
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), terminal ? 1 : 2) << mode;
+  }
+  unsetenv("RESORB_PROGRESS");
 }

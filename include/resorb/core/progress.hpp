@@ -14,7 +14,9 @@ namespace resorb {
 
 /// Prints progress on rank 0 of a communicator. On a terminal the line is rewritten in
 /// place (carriage return); anywhere else (a log file, a pipe, CI) every update is a line
-/// of its own without control characters.
+/// of its own without control characters. The environment variable RESORB_PROGRESS
+/// ("terminal" or "lines") overrides the check: under mpiexec, rank 0's output is a
+/// pseudo-terminal even when the launcher's goes to a file.
 class Progress {
 public:
   /// A run that ends at simulated time @p end_time (s), reporting to @p out (stdout).
@@ -25,6 +27,11 @@ public:
 
   /// Reports simulated time @p time (s) with @p details (e.g. "mass loss 1.2 %").
   void update(double time, std::string_view details);
+  /// Whether an update now would be worth printing, for callers that could update at every
+  /// time step: on a terminal at most every 0.25 s, in a log file at most every 30 s (an
+  /// update at each output time needs no check). Rank 0 decides; the answer is not
+  /// collective, so use it only to decide what to print.
+  [[nodiscard]] bool due() const;
   /// Ends a rewritten line with a newline (nothing to do when not on a terminal).
   void finish();
   /// The text of the last update (without control characters), for tests and logs.
@@ -36,7 +43,7 @@ private:
   bool terminal_ = false;
   bool open_ = false; // a rewritten line is on screen
   double end_time_;
-  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point start_, last_print_;
   std::string line_;
 };
 

@@ -52,6 +52,9 @@ struct CorrosionSpec {
   /// `replacement_E`, Pa, and `replacement_nu`: the tissue that fills the space the metal
   /// leaves (required when `[boundary]` loads the corroding implant: coupled run).
   std::optional<double> replacement_E, replacement_nu;
+  /// `[corrosion.diffusivity_factor]`: group = factor on every species' diffusivity there
+  /// (CorrosionParameters::region_diffusivity); groups not listed have 1.
+  std::vector<std::pair<std::string, double>> diffusivity_factor;
 };
 
 /// A parsed and validated run configuration.
@@ -61,14 +64,20 @@ struct RunConfig {
   double mesh_unit_m = 0.0;                            ///< `[mesh] unit` as metres per file unit
   std::optional<meshes::ScrewInBoneGeometry> generate; ///< `[mesh.screw_in_bone]` instead of a file
   std::optional<meshes::PinInMediumGeometry> pin;      ///< `[mesh.pin_in_medium]` instead of a file
-  std::optional<CorrosionSpec> corrosion;              ///< `[corrosion]`: corrode instead of load
-  int degree = 1;                                      ///< `[fem] degree`
-  std::vector<MaterialSpec> materials;                 ///< `[materials.*]`
-  std::vector<BoundarySpec> boundaries;                ///< `[boundary.*]`
-  std::optional<std::array<double, 3>> body_force;     ///< `[body_force] value`, N/m^3
-  solvers::LinearSolverSettings solver;                ///< `[solver]`
-  std::string petsc_options;                           ///< `[solver] petsc_options`
-  std::filesystem::path output_directory; ///< `[output] directory`, relative to the cwd
+  /// `[mesh.threaded_screw]` instead of a file
+  std::optional<meshes::ThreadedScrewGeometry> threaded_screw;
+  /// How many copies of the mesh make the whole part (4 for a quarter threaded screw):
+  /// forces in `[boundary]` are for the whole part and are divided by it on the mesh;
+  /// extensive results (volumes, Mg, H₂, stiffness, energy) are multiplied by it.
+  double symmetry_factor = 1.0;
+  std::optional<CorrosionSpec> corrosion;          ///< `[corrosion]`: corrode instead of load
+  int degree = 1;                                  ///< `[fem] degree`
+  std::vector<MaterialSpec> materials;             ///< `[materials.*]`
+  std::vector<BoundarySpec> boundaries;            ///< `[boundary.*]`
+  std::optional<std::array<double, 3>> body_force; ///< `[body_force] value`, N/m^3
+  solvers::LinearSolverSettings solver;            ///< `[solver]`
+  std::string petsc_options;                       ///< `[solver] petsc_options`
+  std::filesystem::path output_directory;          ///< `[output] directory`, relative to the cwd
 };
 
 /// Reads and validates a configuration file.

@@ -94,7 +94,8 @@ struct CorrosionParameters {
     /// Mass balance of the reactions: 2 OH⁻ per Mg dissolved (cathodic H₂O reduction, added
     /// at the metal surface one step lagged), −2 per Mg(OH)₂ formed, +2 per Mg(OH)₂ broken
     /// down; the film forms only where [Mg²⁺][OH⁻]² exceeds the solubility product
-    /// (rate factor 1 − K_sp / ([Mg²⁺][OH⁻]²)), which keeps OH⁻ positive.
+    /// (rate factor 0 … 1 of the hydroxide's relative supersaturation √S − 1, S the
+    /// saturation ratio, hydroxide_supersaturation()), which keeps OH⁻ positive.
     stoichiometric
   };
   Hydroxide hydroxide = Hydroxide::published; ///< OH⁻ balance

@@ -6,6 +6,8 @@
 #include "resorb/fem/field.hpp"
 #include "resorb/physics/transport.hpp"
 
+#include <cmath>
+
 #include <functional>
 #include <vector>
 
@@ -23,19 +25,43 @@ inline constexpr double molar_mass_mg = 24.305e-3;
   return moles * gas_constant * body_temperature / atmosphere;
 }
 
-/// Supersaturation drive 1 − K_sp / ([Mg²⁺][OH⁻]²) of Mg(OH)₂ precipitation (0 where not
-/// supersaturated or a concentration is not positive), with its derivatives by [Mg²⁺] and
-/// [OH⁻] written to @p d_mg and @p d_oh (left alone when the drive is 0). mol/m³ throughout.
+/// Drive of Mg(OH)₂ precipitation, from the hydroxide's relative supersaturation
+/// σ = [OH⁻] / [OH⁻]_sat − 1 = √S − 1 (S = [Mg²⁺][OH⁻]² / K_sp, the saturation ratio):
+/// 0 where undersaturated (or a concentration is not positive), 2σ up to σ = 1/4, then
+/// 1 − 1/(8σ), which tends to 1 (far from saturation the film forms at its own rate
+/// k [Mg²⁺]); value and slope are continuous, the corner at σ = 0 blended by a quadratic
+/// over |σ| < 0.02. Near saturation it is 1 − 1/S to first order, and like it it tends to 1.
+/// Why not 1 − 1/S itself: at the metal [Mg²⁺] is held at saturation (5.5 mol/L), so the
+/// film's rate there, ~10 mol/(m³ s), pins [OH⁻] near its saturation value; a drive concave
+/// in [OH⁻] right from σ = 0 sends a Newton step from the supersaturated side onto the flat
+/// undersaturated one and the next back (the in-vivo screw stalled with dt → 1e-6 s); linear
+/// near σ = 0, Newton lands on such roots. Uncapped (σ itself), precipitation at the
+/// surface drew Mg from the metal so fast that a calibration coupon dissolved in 5 h. The
+/// derivatives by [Mg²⁺] and [OH⁻] are written to @p d_mg and @p d_oh (left alone when the
+/// drive is 0). mol/m³ throughout.
 inline double hydroxide_supersaturation(double mg, double oh, double solubility_product,
                                         double& d_mg, double& d_oh) {
+  constexpr double blend = 0.02, knee = 0.25;
   if (mg <= 0.0 || oh <= 0.0)
     return 0.0;
-  const double q = solubility_product / (mg * oh * oh);
-  if (q >= 1.0)
+  const double root = std::sqrt(mg / solubility_product); // 1 / [OH⁻]_sat
+  const double sigma = oh * root - 1.0;
+  if (sigma <= -blend)
     return 0.0;
-  d_mg = q / mg;
-  d_oh = 2.0 * q / oh;
-  return 1.0 - q;
+  double value = 0.0, slope = 0.0; // drive and d drive / dσ
+  if (sigma < blend) {
+    value = (sigma + blend) * (sigma + blend) / (2.0 * blend);
+    slope = (sigma + blend) / blend;
+  } else if (sigma <= knee) {
+    value = 2.0 * sigma;
+    slope = 2.0;
+  } else {
+    value = 1.0 - 0.125 / sigma;
+    slope = 0.125 / (sigma * sigma);
+  }
+  d_mg = slope * 0.5 * oh * root / mg;
+  d_oh = slope * root;
+  return value;
 }
 
 /// Figures of a corrosion model's current state, the same for every model.

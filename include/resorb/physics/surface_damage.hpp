@@ -91,7 +91,8 @@ struct SurfaceDamageParameters {
   double initial_mg = 0.0;      ///< Mg²⁺ in the medium at t = 0, mol/m³
   double initial_oh = 2.512e-4; ///< OH⁻ in the medium at t = 0, mol/m³ (pH 7.4)
   /// Rate constant k of the precipitation Mg²⁺ + 2 OH⁻ → Mg(OH)₂ (immobile), 1/s, at rate
-  /// k [Mg²⁺] (1 − K_sp / ([Mg²⁺][OH⁻]²)) where supersaturated: it holds the pH near the
+  /// k [Mg²⁺] g(√S − 1) where supersaturated (S = [Mg²⁺][OH⁻]² / K_sp, g as in
+  /// hydroxide_supersaturation()): it holds the pH near the
   /// Mg(OH)₂ saturation (≈ 10.4) instead of letting it climb without bound in a closed
   /// medium. Default 7 1/h (Barzegari et al. 2021's film formation rate k₁); 0 turns it off.
   double precipitation_rate = 7.0 / 3600.0;

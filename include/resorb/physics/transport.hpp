@@ -46,6 +46,15 @@ struct TransportSettings {
   double atol = 1e-6; ///< absolute error scale of concentrations, mol/m³
   /// Newton iterations before a step counts as failed (and is retried with dt / 4).
   int max_newton_iterations = 25;
+  /// Bound each Newton iterate's fall per iteration (to a tenth of the value less atol) for
+  /// concentrations that cannot go far below zero: mass action on two negative iterates
+  /// (CO₂ + OH⁻) otherwise runs away from the solution in one step. Steps near the
+  /// solution are far smaller, so Newton converges as before.
+  bool nonnegative = false;
+  /// Newton's line search (PETSc SNESLineSearchType; `-<prefix>snes_linesearch_type`
+  /// overrides): "bt" (backtracking) or "basic" (full steps, for stiff kinetics whose
+  /// residual grows on the way to the root; see MagnesiumCorrosion::defaults()).
+  std::string line_search = "bt";
   /// PETSc options prefix: `-transport_snes_monitor`, `-transport_ksp_type`, ...
   std::string options_prefix = "transport_";
 };
@@ -177,6 +186,7 @@ private:
   void jacobian(Vec u);                     // into assembler_
   bool attempt(double dt, StepReport& report);
   [[nodiscard]] double error_estimate(double dt) const;
+  [[nodiscard]] std::string largest_residual() const; // where Newton stalled (log detail)
   void accept(double dt);
   void record_balances(double dt);
   void configure_preconditioner(bool user_pc); // see fieldsplit_min_vertices

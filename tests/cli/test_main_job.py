@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""The main job (data/cases/we43_screw.toml) at small size, on 1 and on 2 ranks: the two
+time series agree, and each satisfies the bounds that a coupled corrosion run must hold:
+Mg bookkeeping, H2 from stoichiometry, metal volume against mass loss, stiffness never
+rising, pH within the buffer's and the Mg(OH)2 closure's reach; the progress lines are
+plain in a log; the plot script draws the curves."""
+import argparse
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+failures = []
+
+# H2 at 37 degC and 1 atm per mol of Mg dissolved (ideal gas), m^3/mol; Mg 24.305 g/mol.
+H2_PER_MOL = 8.314462618 * 310.15 / 101325.0
+MG_MOLAR_MASS = 24.305e-3
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+        print("FAIL:", message)
+
+
+def small_case(source, out):
+    """The main job's case file with a coarse mesh and two days, writing to out."""
+    text = (Path(source) / "data/cases/we43_screw.toml").read_text()
+    for key, value in [("implant_mesh_size", '"0.4 mm"'), ("refinement_depth", '"0.4 mm"'),
+                       ("mesh_size", '"2 mm"'), ("end_time", '"2 days"'),
+                       ("output_interval", '"12 h"'), ("directory", f'"{out}"')]:
+        text, n = re.subn(rf"^{key} = .*$", f"{key} = {value}", text, flags=re.M)
+        check(n == 1, f"the case file has no single '{key}' line to override")
+    return text
+
+
+def read_series(path):
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    return {key: [float(r[key]) for r in rows] for key in rows[0]} if rows else {}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--resorb", required=True)
+    ap.add_argument("--mpiexec", required=True)
+    ap.add_argument("--source", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--plot-python", default="")
+    args = ap.parse_args()
+    work = Path(args.work)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+
+    series = {}
+    for ranks in (1, 2):
+        out = work / f"np{ranks}"
+        config = work / f"np{ranks}.toml"
+        config.write_text(small_case(args.source, out))
+        env = dict(os.environ, RESORB_PROGRESS="lines")
+        p = subprocess.run([args.mpiexec, "--allow-run-as-root", "--oversubscribe", "-x",
+                            "RESORB_PROGRESS", "-n", str(ranks), args.resorb, "run", str(config)],
+                           capture_output=True, text=True, timeout=900, env=env)
+        log = p.stdout + p.stderr
+        check(p.returncode == 0, f"np{ranks}: exit {p.returncode}:\n{log}")
+        if p.returncode != 0:
+            continue
+        # Progress in a log: whole lines with step, simulated time, percentage, ETA.
+        progress = [line for line in p.stdout.splitlines() if line.startswith("t = ")]
+        check(progress and "\r" not in p.stdout and "\033" not in p.stdout,
+              f"np{ranks}: progress lines missing or with control characters")
+        check(all(re.search(r"\( *\d+ %\) +step \d+ .*mass loss .*ETA", line) for line in progress),
+              f"np{ranks}: a progress line lacks step, %, mass loss or ETA: {progress[:2]}")
+        check((out / "config.toml").read_text() == config.read_text(),
+              f"np{ranks}: config.toml is not the config the run used")
+        s = read_series(out / "timeseries.csv")
+        series[ranks] = s
+        summary = json.loads((out / "summary.json").read_text())
+        # Bookkeeping: the model's conserved Mg sum (metal + solution + film) closes.
+        check(max(s["balance_error"]) <= 1e-8, f"np{ranks}: Mg balance {max(s['balance_error'])}")
+        # H2 = 1 mol per mol of Mg dissolved (both columns printed to 6 digits).
+        for mg, h2 in zip(s["mg_released_mg"], s["h2_mL"]):
+            expected = mg * 1e-6 / MG_MOLAR_MASS * H2_PER_MOL * 1e6
+            check(abs(h2 - expected) <= 2e-5 * max(expected, 1e-12),
+                  f"np{ranks}: H2 {h2} mL for {mg} mg of Mg (expected {expected})")
+        # The metal volume and the mass loss say the same thing.
+        v0 = s["metal_volume_mm3"][0]
+        for v, loss in zip(s["metal_volume_mm3"], s["mass_loss_percent"]):
+            check(abs((v0 - v) / v0 * 100 - loss) <= 1e-4 * max(loss, 1e-3),
+                  f"np{ranks}: metal volume {v} of {v0} mm3 against mass loss {loss} %")
+        check(s["mass_loss_percent"][-1] > 0.1, f"np{ranks}: implausibly little corrosion")
+        # Stiffness: never rises, and has fallen by the end.
+        k = s["axial_stiffness_N_per_m"]
+        check(all(b <= a * (1 + 1e-9) for a, b in zip(k, k[1:])) and k[-1] < k[0],
+              f"np{ranks}: stiffness not falling monotonically: {k}")
+        check(abs(summary["initial_axial_stiffness_N_per_m"] / k[0] - 1) < 1e-5,
+              f"np{ranks}: summary's initial stiffness")
+        # pH: from the buffered 7.4 up to at most the Mg(OH)2 saturation of the medium (9.9).
+        check(min(s["ph_min"]) >= 7.0 and max(s["ph_max"]) <= 9.9,
+              f"np{ranks}: pH outside [7.0, 9.9]: {min(s['ph_min'])} .. {max(s['ph_max'])}")
+    if len(series) == 2:
+        # 1 vs 2 ranks: the same series to the solvers' tolerances (Newton 1e-10 relative,
+        # CG 1e-8); the printed 6 digits leave 1e-5.
+        for key in series[1]:
+            for a, b in zip(series[1][key], series[2][key]):
+                scale = max(abs(a), abs(b))
+                if key == "balance_error":
+                    continue
+                check(abs(a - b) <= 2e-5 * scale + 1e-12,
+                      f"1 vs 2 ranks: {key} {a} against {b}")
+        if args.plot_python:
+            p = subprocess.run([args.plot_python, str(Path(args.source) / "scripts/resorb_plot.py"),
+                                str(work / "np1"), str(work / "np2"),
+                                "--output", str(work / "both.png")],
+                               capture_output=True, text=True, timeout=120)
+            check(p.returncode == 0 and (work / "both.png").stat().st_size > 10000,
+                  f"resorb_plot.py: exit {p.returncode}: {p.stderr}")
+    if failures:
+        print(f"{len(failures)} failure(s)")
+        sys.exit(1)
+    print("main job at small size: 1 and 2 ranks agree, bounds hold")
+
+
+if __name__ == "__main__":
+    main()
