@@ -28,7 +28,7 @@ Progress::Progress(MPI_Comm comm, double end_time, std::FILE* out)
   // launcher can say what it really is.
   const char* mode = std::getenv("RESORB_PROGRESS");
   const bool tty = mode != nullptr && *mode != '\0' ? std::string_view(mode) == "terminal"
-                                                    : isatty(fileno(out_ ? out_ : stdout)) == 1;
+                                                    : out_ != nullptr && isatty(fileno(out_)) == 1;
   terminal_ = rank0_ && out_ != nullptr && tty;
 }
 

@@ -4,6 +4,7 @@ and compared with summary.json, then bad inputs that must exit non-zero with a m
 naming the file/key/value and leave no summary.json behind."""
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -186,6 +187,11 @@ def main():
     check(rc == 2 and "materials.implant" in text and "missing" in text,
           f"coupled surface damage without the implant's material: exit {rc}:\n{text}")
 
+    # A case name that data/cases does not hold: named, with the known cases.
+    rc, text = resorb("run", "no_such_case")
+    check(rc == 2 and "case 'no_such_case'" in text and "we43_screw" in text,
+          f"unknown case: exit {rc}:\n{text}")
+
     # 1c. The surface damage model on the same pin: uniform recession at the given rate.
     summary = run_corrosion_variant("damage", 'model = "surface_damage"\nrate = "200 mm/year"')
     if summary:
@@ -276,6 +282,26 @@ def main():
                                                 'rtol = 1e-10\npetsc_options = "-elasticity_p1_pc_type nonsense"')
          .replace("degree = 1", "degree = 2"),
          2, ["-elasticity_p1_pc_type nonsense"]),
+    ]
+    # The main job's case file, broken one key at a time (each named, before any output).
+    screw = re.sub(r'^directory = .*$', 'directory = "{out}"',
+                   (Path(args.source) / "data/cases/we43_screw.toml").read_text(), flags=re.M)
+    cases += [
+        ("screw_minor_diameter", screw.replace('minor_diameter = "2.2 mm"',
+                                               'minor_diameter = "3.4 mm"'), 2,
+         ["screw_minor_diameter.toml", "mesh.threaded_screw", "minor_diameter"]),
+        ("screw_quarter_type", screw.replace("quarter = true", "quarter = 1"), 2,
+         ["mesh.threaded_screw.quarter", "true or false"]),
+        ("screw_two_meshes", screw.replace("[mesh.threaded_screw]",
+                                           '[mesh]\nfile = "x.msh"\nunit = "mm"\n'
+                                           '[mesh.threaded_screw]'), 2,
+         ["mesh", "exactly one"]),
+        ("screw_negative_diffusivity", screw.replace("cortical = 0.1", "cortical = -0.1"), 2,
+         ["corrosion.diffusivity_factor.cortical", ">= 0"]),
+        # A quarter screw without [corrosion]: reactions and lateral loads are not symmetric.
+        ("screw_quarter_elasticity",
+         re.sub(r"^\[corrosion\].*?(?=^\[boundary\.base\])", "", screw, flags=re.M | re.S), 2,
+         ["mesh.threaded_screw.quarter", "quarter = false"]),
     ]
     for name, config, expected_rc, needles in cases:
         case_out = work / name
