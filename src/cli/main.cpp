@@ -1,10 +1,12 @@
 // The `resorb` program.
 //
 //   resorb run CONFIG.toml [PETSc options]   solve the problem a config describes
+//   resorb run --resume DIR                  continue a killed corrosion run
 //   resorb check MESH.msh --unit mm          mesh quality report
 //   resorb mesh screw-in-bone -o FILE.msh    write the built-in screw-in-bone mesh
 //
 // Exit status: 0 success, 2 bad input (file, key, value), 3 solver failure, 1 other errors.
+#include <resorb/core/checkpoint.hpp>
 #include <resorb/core/environment.hpp>
 #include <resorb/core/error.hpp>
 #include <resorb/core/log.hpp>
@@ -35,6 +37,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <utility>
 
 using namespace resorb;
@@ -142,14 +145,55 @@ std::unique_ptr<physics::CorrosionModel> make_corrosion_model(const io::Corrosio
                                                        settings);
 }
 
+/// The bending load case of a coupled run: the config's supports and, on the first
+/// force-loaded group, the lateral force `[corrosion] bending_force` along x (the whole part's;
+/// a symmetric mesh carries its share). On a quarter threaded screw the symmetry plane x = 0
+/// (group symmetry_x) is antisymmetric for a load along x: u_y = u_z = 0 there, u_x free; the
+/// plane y = 0 stays symmetric. Returns the loaded group.
+template <fem::LagrangeElement Element>
+std::string apply_bending(const io::RunConfig& config, physics::Elasticity<Element>& problem) {
+  std::string loaded;
+  for (const auto& b : config.boundaries) {
+    if (b.fix) {
+      auto fix = *b.fix;
+      if (config.symmetry_factor > 1 && b.group == "symmetry_x")
+        fix = {false, true, true};
+      problem.fix(b.group, fix);
+    }
+    if (b.force && loaded.empty())
+      loaded = b.group;
+  }
+  problem.apply_force(loaded, {config.corrosion->bending_force / config.symmetry_factor, 0.0, 0.0});
+  return loaded;
+}
+
+/// What the mechanics gives at an output time.
+struct MechanicsFigures {
+  physics::ImplantMechanicsReport report; ///< of the axial (pull-out) load case
+  double axial_stiffness = 0.0;           ///< N/m, whole part (NaN without a force)
+  double bending_stiffness = 0.0;         ///< N/m, whole part (NaN without bending_force)
+};
+
 // `[corrosion]` with `[boundary]` loads: the implant's mechanics, re-solved at every output
-// time with the metal the corrosion model has left.
+// time with the metal the corrosion model has left (and the film, with `film_E`), for the
+// config's loads and, with `bending_force`, for a lateral load as well.
 template <fem::LagrangeElement Element>
 struct CoupledMechanics {
+  /// One load case: the problem and the implant's materials on it.
+  struct LoadCase {
+    explicit LoadCase(const mesh::TetMesh& mesh) : problem(mesh) {}
+    physics::Elasticity<Element> problem;
+    std::unique_ptr<physics::DegradingImplant<Element>> implant;
+  };
+
   CoupledMechanics(const io::RunConfig& config, const mesh::TetMesh& mesh)
-      : problem(mesh), symmetry(config.symmetry_factor) {
+      : axial(mesh), symmetry(config.symmetry_factor) {
     const auto& spec = *config.corrosion;
-    force_groups = apply_loads(config, problem).first;
+    force_groups = apply_loads(config, axial.problem).first;
+    if (spec.bending_force > 0) {
+      bending = std::make_unique<LoadCase>(mesh);
+      bending_group = apply_bending(config, bending->problem);
+    }
     std::vector<std::pair<std::string, physics::IsotropicMaterial>> others;
     std::optional<physics::IsotropicMaterial> metal;
     for (const auto& m : config.materials)
@@ -165,13 +209,22 @@ struct CoupledMechanics {
       const auto alloy = io::read_alloy(spec.alloy);
       metal = physics::IsotropicMaterial{alloy.youngs_modulus, alloy.poisson_ratio};
     }
-    implant = std::make_unique<physics::DegradingImplant<Element>>(
-        problem, spec.metal_group, *metal,
-        physics::IsotropicMaterial{*spec.replacement_E, *spec.replacement_nu}, std::move(others));
+    for (auto* c : cases()) {
+      c->implant = std::make_unique<physics::DegradingImplant<Element>>(
+          c->problem, spec.metal_group, *metal,
+          physics::IsotropicMaterial{*spec.replacement_E, *spec.replacement_nu}, others);
+      if (spec.film_E)
+        c->implant->set_film({*spec.film_E, *spec.film_nu});
+    }
   }
-  /// Re-solves with the model's metal; returns the figures and the axial stiffness of the
-  /// first force-loaded group (NaN without one).
-  std::pair<physics::ImplantMechanicsReport, double> update(const physics::CorrosionModel& model) {
+  std::vector<LoadCase*> cases() {
+    std::vector<LoadCase*> all{&axial};
+    if (bending)
+      all.push_back(bending.get());
+    return all;
+  }
+  /// Re-solves every load case with the model's metal and film.
+  MechanicsFigures update(const physics::CorrosionModel& model) {
     // Metal a cell has lost does not come back: redistancing the level set moves a fraction
     // of a cell's volume between cut cells, which alone raised the stiffness by 0.3 % over
     // the main job's first output interval while the metal only shrank.
@@ -180,18 +233,39 @@ struct CoupledMechanics {
       least_fraction = fraction;
     for (std::size_t c = 0; c < fraction.size(); ++c)
       least_fraction[c] = std::min(least_fraction[c], fraction[c]);
-    auto r = implant->update(least_fraction);
-    const double k = force_groups.empty()
-                         ? std::numeric_limits<double>::quiet_NaN()
-                         : symmetry * problem.axial_stiffness(force_groups.front());
-    r.strain_energy *= symmetry;
-    r.metal_volume *= symmetry;
-    return {r, k};
+    const auto film = model.film_fraction();
+    MechanicsFigures out;
+    out.report = axial.implant->update(least_fraction, film);
+    out.axial_stiffness = force_groups.empty()
+                              ? std::numeric_limits<double>::quiet_NaN()
+                              : symmetry * axial.problem.axial_stiffness(force_groups.front());
+    out.report.strain_energy *= symmetry;
+    out.report.metal_volume *= symmetry;
+    out.bending_stiffness = std::numeric_limits<double>::quiet_NaN();
+    if (bending) {
+      (void)bending->implant->update(least_fraction, film);
+      out.bending_stiffness = symmetry * bending->problem.axial_stiffness(bending_group);
+    }
+    return out;
   }
-  physics::Elasticity<Element> problem;
-  double symmetry; // copies of the mesh in the whole part
+  void save(Checkpoint& checkpoint) const {
+    checkpoint.put("mechanics/least_fraction", least_fraction);
+    axial.problem.save(checkpoint, "mechanics/");
+    if (bending)
+      bending->problem.save(checkpoint, "mechanics/bending/");
+  }
+  void restore(const Checkpoint& checkpoint) {
+    const auto fraction = checkpoint.get("mechanics/least_fraction");
+    least_fraction.assign(fraction.begin(), fraction.end());
+    axial.problem.restore(checkpoint, "mechanics/");
+    if (bending)
+      bending->problem.restore(checkpoint, "mechanics/bending/");
+  }
+  LoadCase axial;                    // the config's loads
+  std::unique_ptr<LoadCase> bending; // `bending_force`, or none
+  double symmetry;                   // copies of the mesh in the whole part
   std::vector<std::string> force_groups;
-  std::unique_ptr<physics::DegradingImplant<Element>> implant;
+  std::string bending_group;
   std::vector<double> least_fraction; // per owned cell, over the outputs so far
 };
 
@@ -216,43 +290,158 @@ double first_crossing(const std::vector<std::pair<double, double>>& series, doub
   return std::numeric_limits<double>::quiet_NaN();
 }
 
+/// A series of (time, value) pairs as one flat array, and back.
+std::vector<double> flatten(const std::vector<std::pair<double, double>>& series) {
+  std::vector<double> flat;
+  for (const auto& [t, v] : series) {
+    flat.push_back(t);
+    flat.push_back(v);
+  }
+  return flat;
+}
+std::vector<std::pair<double, double>> unflatten(std::span<const double> flat) {
+  std::vector<std::pair<double, double>> series;
+  for (std::size_t i = 0; i + 1 < flat.size(); i += 2)
+    series.emplace_back(flat[i], flat[i + 1]);
+  return series;
+}
+
+/// Global figures that tell meshes apart (vertices, cells, a weighted coordinate sum): a
+/// checkpoint resumes only on the mesh it was written on. Collective.
+std::vector<double> mesh_fingerprint(const mesh::TetMesh& mesh) {
+  double sum = 0.0;
+  const auto x = mesh.coordinates();
+  for (LocalIndex v = 0; v < mesh.vertex_map().num_owned(); ++v) {
+    const auto i = 3 * static_cast<std::size_t>(v);
+    sum += x[i] + 2.0 * x[i + 1] + 3.0 * x[i + 2];
+  }
+  return {static_cast<double>(mesh.vertex_map().size_global()),
+          static_cast<double>(mesh.num_global_cells()), mpi::sum(mesh.comm(), sum)};
+}
+
+/// Keeps the header and the first @p rows data rows of @p csv (a killed run may have
+/// written rows after its last checkpoint). Rank 0 only.
+void truncate_csv(const std::filesystem::path& csv, std::size_t rows) {
+  std::ifstream in(csv);
+  RESORB_REQUIRE(
+      in, InputError,
+      fmt::format("cannot resume: '{}' is missing (the run's time series)", csv.string()));
+  std::string kept, line;
+  std::size_t lines = 0;
+  while (lines < rows + 1 && std::getline(in, line)) {
+    kept += line + "\n";
+    ++lines;
+  }
+  RESORB_REQUIRE(lines == rows + 1, InputError,
+                 fmt::format("cannot resume: '{}' has {} rows, the checkpoint {}", csv.string(),
+                             lines == 0 ? 0 : lines - 1, rows));
+  in.close();
+  std::ofstream out(csv, std::ios::trunc);
+  out << kept;
+}
+
 // `[corrosion]`: the corrosion model on the mesh, output every interval; with `[boundary]`
-// loads also the implant's mechanics at every output.
+// loads also the implant's mechanics at every output. Checkpoints every
+// checkpoint_interval (at output times); @p resume continues from the output directory's.
 template <fem::LagrangeElement Element>
-void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer& timer) {
+void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer& timer,
+             bool resume) {
   const MPI_Comm comm = mesh.comm();
   const auto& spec = *config.corrosion;
+  const auto& directory = config.output_directory;
   const std::unique_ptr<physics::CorrosionModel> model = make_corrosion_model(spec, mesh);
   std::unique_ptr<CoupledMechanics<Element>> mechanics;
   if (!config.boundaries.empty()) {
     mechanics = std::make_unique<CoupledMechanics<Element>>(config, mesh);
     log::info(comm, "      mechanics re-solved at every output: {} DOFs (P{})",
-              mechanics->problem.num_dofs(), Element::degree);
+              mechanics->axial.problem.num_dofs(), Element::degree);
   }
-  std::vector<std::pair<double, double>> stiffness_series, mass_series; // (s, fraction left)
+  auto* stressed =
+      spec.stress_assisted ? dynamic_cast<physics::MagnesiumCorrosion*>(model.get()) : nullptr;
+  // (s, fraction left)
+  std::vector<std::pair<double, double>> stiffness_series, bending_series, mass_series;
   if (spec.model == "surface_damage")
     log::info(comm, "[3/5] corroding '{}' by surface damage at {:.4g} mm/year for {:.4g} h",
               spec.metal_group, spec.rate * 1e3 * 365.25 * 86400, spec.end_time / 3600);
   else
-    log::info(comm, "[3/5] corroding '{}' ({}) in {} for {:.4g} h", spec.metal_group, spec.alloy,
-              spec.medium, spec.end_time / 3600);
-  const auto csv_path = config.output_directory / "timeseries.csv";
+    log::info(comm, "[3/5] corroding '{}' ({}) in {} for {:.4g} h{}", spec.metal_group, spec.alloy,
+              spec.medium, spec.end_time / 3600, stressed ? ", stress-assisted (Gutman)" : "");
+  const auto csv_path = directory / "timeseries.csv";
+  io::XdmfTimeSeries xdmf(mesh, directory, "corrosion");
+  double stiffness0 = 0.0, stiffness = 0.0, bending0 = 0.0, bending = 0.0, last_checkpoint = 0.0;
+  int steps = 0;
+  std::size_t outputs = 0; // rows written, the one at t = 0 included
+  const double copies = config.symmetry_factor;
+  if (resume) {
+    const auto checkpoint = Checkpoint::read(comm, directory);
+    const auto fingerprint = mesh_fingerprint(mesh);
+    const auto saved = checkpoint.get("run/mesh", 3);
+    RESORB_REQUIRE(
+        saved[0] == fingerprint[0] && saved[1] == fingerprint[1] &&
+            std::abs(saved[2] - fingerprint[2]) <= 1e-12 * std::max(1.0, std::abs(saved[2])),
+        InputError,
+        fmt::format("cannot resume '{}': its checkpoint was written on another mesh "
+                    "({:.0f} vertices, {:.0f} cells; this one {:.0f}, {:.0f})",
+                    directory.string(), saved[0], saved[1], fingerprint[0], fingerprint[1]));
+    model->restore(checkpoint, "corrosion/");
+    if (mechanics)
+      mechanics->restore(checkpoint);
+    const auto counters = checkpoint.get("run/counters", 7);
+    outputs = static_cast<std::size_t>(counters[0]);
+    steps = static_cast<int>(counters[1]);
+    stiffness0 = counters[2];
+    stiffness = counters[3];
+    last_checkpoint = counters[4];
+    bending0 = counters[5];
+    bending = counters[6];
+    stiffness_series = unflatten(checkpoint.get("run/stiffness_series"));
+    bending_series = unflatten(checkpoint.get("run/bending_series"));
+    mass_series = unflatten(checkpoint.get("run/mass_series"));
+    xdmf.continue_after(checkpoint.get("run/xdmf_times"));
+    std::optional<std::string> error;
+    if (mpi::rank(comm) == 0) {
+      try {
+        truncate_csv(csv_path, outputs);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+    }
+    mpi::throw_first_error<InputError>(comm, error);
+    log::info(comm, "      resuming from the checkpoint at t = {} (step {}, {} outputs)",
+              format_duration(model->time()), steps, outputs);
+  }
   std::ofstream csv;
   if (mpi::rank(comm) == 0) {
-    std::filesystem::create_directories(config.output_directory);
-    csv.open(csv_path);
-    csv << "time_h,metal_volume_mm3,mass_loss_percent,mg_released_mg,h2_mL,"
-           "h2_rate_mL_per_cm2_day,ph_mean,ph_min,ph_max,corrosion_rate_mm_per_year,"
-           "balance_error";
-    if (mechanics)
-      csv << ",axial_stiffness_N_per_m,strain_energy_J,implant_von_mises_peak_MPa,"
-             "implant_von_mises_mean_MPa,bone_von_mises_peak_MPa,bone_von_mises_mean_MPa";
-    csv << "\n";
+    std::filesystem::create_directories(directory);
+    csv.open(csv_path, resume ? std::ios::app : std::ios::trunc);
+    if (!resume) {
+      csv << "time_h,metal_volume_mm3,mass_loss_percent,mg_released_mg,h2_mL,"
+             "h2_rate_mL_per_cm2_day,ph_mean,ph_min,ph_max,corrosion_rate_mm_per_year,"
+             "balance_error";
+      if (mechanics)
+        csv << ",axial_stiffness_N_per_m,strain_energy_J,implant_von_mises_peak_MPa,"
+               "implant_von_mises_mean_MPa,bone_von_mises_peak_MPa,bone_von_mises_mean_MPa";
+      if (mechanics && mechanics->bending)
+        csv << ",bending_stiffness_N_per_m";
+      csv << "\n";
+    }
   }
-  double stiffness0 = 0.0, stiffness = 0.0;
-  Progress progress(comm, spec.end_time);
-  const double copies = config.symmetry_factor;
+  Progress progress(comm, spec.end_time, stdout, model->time());
   physics::CorrosionReport previous = whole_part(model->report(), copies);
+  auto write_fields = [&](double time) {
+    const auto scope = timer.time("write");
+    std::vector<io::PointField> fields;
+    for (const auto& field : model->output_fields())
+      fields.push_back(io::point_field(field));
+    std::vector<fem::CellField> cell_fields;
+    cell_fields.push_back({"cell_metal_fraction", 1, model->metal_fraction(), "1"});
+    if (mechanics) {
+      fields.push_back(io::point_field(mechanics->axial.problem.displacement()));
+      for (auto& stress : mechanics->axial.problem.stress_invariants())
+        cell_fields.push_back(std::move(stress));
+    }
+    xdmf.write(time, fields, cell_fields);
+  };
   auto row = [&](const physics::CorrosionReport& r) {
     // Rates over the last output interval, per current surface area.
     const double dt = r.time - previous.time;
@@ -267,14 +456,25 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
     std::string mechanical;
     if (mechanics) {
       const auto scope = timer.time("mechanics");
-      const auto [m, k] = mechanics->update(*model);
+      const auto figures = mechanics->update(*model);
+      const auto& m = figures.report;
+      const double k = figures.axial_stiffness;
       stiffness = k;
-      if (stiffness_series.empty())
+      if (stiffness_series.empty()) {
         stiffness0 = k;
+        bending0 = figures.bending_stiffness;
+      }
       stiffness_series.emplace_back(r.time, k / stiffness0);
+      bending = figures.bending_stiffness;
       mechanical = fmt::format(",{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}", k, m.strain_energy,
                                m.implant_peak_stress * 1e-6, m.implant_mean_stress * 1e-6,
                                m.bone_peak_stress * 1e-6, m.bone_mean_stress * 1e-6);
+      if (mechanics->bending) {
+        bending_series.emplace_back(r.time, bending / bending0);
+        mechanical += fmt::format(",{:.6g}", bending);
+      }
+      if (stressed) // the dissolution until the next output feels this stress
+        stressed->set_stress(m.metal_hydrostatic_stress);
     }
     mass_series.emplace_back(r.time, 1.0 - r.mass_loss);
     if (csv)
@@ -284,20 +484,38 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
                          r.dissolved * 24.305e3, r.hydrogen_volume * 1e6, h2_rate, r.ph_mean,
                          r.ph_min, r.ph_max, rate_mm_year, r.balance_error, mechanical)
           << std::flush; // a killed run leaves its rows so far
+    write_fields(r.time);
+    ++outputs;
     previous = r;
   };
-  row(previous);
+  auto save_checkpoint = [&] {
+    const auto scope = timer.time("checkpoint");
+    Checkpoint checkpoint;
+    checkpoint.put("run/mesh", mesh_fingerprint(mesh));
+    model->save(checkpoint, "corrosion/");
+    if (mechanics)
+      mechanics->save(checkpoint);
+    checkpoint.put("run/counters",
+                   std::vector{static_cast<double>(outputs), static_cast<double>(steps), stiffness0,
+                               stiffness, previous.time, bending0, bending});
+    checkpoint.put("run/stiffness_series", flatten(stiffness_series));
+    checkpoint.put("run/bending_series", flatten(bending_series));
+    checkpoint.put("run/mass_series", flatten(mass_series));
+    checkpoint.put("run/xdmf_times", xdmf.times());
+    checkpoint.write(comm, directory);
+    last_checkpoint = previous.time;
+  };
+  if (!resume)
+    row(previous);
   physics::CorrosionReport last = previous;
-  int steps = 0;
   auto progress_line = [&](const physics::CorrosionReport& r) {
     return fmt::format("step {} (dt {})  mass loss {:.3f} %  H2 {:.4g} mL  pH {:.2f}{}", steps,
                        format_duration(r.dt), 100 * r.mass_loss, r.hydrogen_volume * 1e6, r.ph_mean,
                        mechanics ? fmt::format("  stiffness {:.1f} %", 100 * stiffness / stiffness0)
                                  : std::string());
   };
-  for (double t = spec.output_interval; model->time() < spec.end_time * (1 - 1e-12);
-       t += spec.output_interval) {
-    const double target = std::min(t, spec.end_time);
+  for (std::size_t k = outputs; model->time() < spec.end_time * (1 - 1e-12); ++k) {
+    const double target = std::min(static_cast<double>(k) * spec.output_interval, spec.end_time);
     {
       const auto scope = timer.time("corrode");
       model->advance_to(target, [&](const physics::CorrosionReport& r) {
@@ -309,29 +527,20 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
     }
     row(last);
     progress.update(last.time, progress_line(last));
+    const bool finished = model->time() >= spec.end_time * (1 - 1e-12);
+    if (!finished && last.time - last_checkpoint >= spec.checkpoint_interval * (1 - 1e-9))
+      save_checkpoint();
   }
   progress.finish();
-  log::info(comm, "[4/5] writing fields to {}", config.output_directory.string());
-  {
-    const auto scope = timer.time("write");
-    std::vector<io::PointField> fields;
-    for (const auto& field : model->output_fields())
-      fields.push_back(io::point_field(field));
-    std::vector<fem::CellField> cell_fields;
-    cell_fields.push_back({"cell_metal_fraction", 1, model->metal_fraction(), "1"});
-    if (mechanics) {
-      fields.push_back(io::point_field(mechanics->problem.displacement()));
-      for (auto& stress : mechanics->problem.stress_invariants())
-        cell_fields.push_back(std::move(stress));
-    }
-    io::write_xdmf(mesh, config.output_directory, "corrosion", fields, cell_fields);
-  }
+  log::info(comm, "[4/5] wrote fields at {} output times to {}", xdmf.times().size(),
+            directory.string());
   log::info(comm, "[5/5] post-processing");
   Record figures;
   figures.set("model", spec.model.c_str());
   if (spec.model == "reaction_diffusion") {
     figures.set("alloy", spec.alloy.c_str());
     figures.set("medium", spec.medium.c_str());
+    figures.set("stress_assisted", static_cast<std::int64_t>(stressed ? 1 : 0));
   }
   figures.set("end_time_h", last.time / 3600);
   figures.set("metal_volume_m3", last.metal_volume);
@@ -342,6 +551,7 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
   figures.set("ph_min", last.ph_min);
   figures.set("ph_max", last.ph_max);
   figures.set("mg_balance_error", last.balance_error);
+  figures.set("time_steps", static_cast<std::int64_t>(steps));
   const double half_mass = first_crossing(mass_series, 0.5);
   if (std::isfinite(half_mass))
     figures.set("time_to_half_mass_h", half_mass / 3600);
@@ -352,11 +562,20 @@ void corrode(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer&
     if (std::isfinite(half_stiffness))
       figures.set("time_to_half_stiffness_h", half_stiffness / 3600);
   }
+  if (mechanics && mechanics->bending) {
+    figures.set("initial_bending_stiffness_N_per_m", bending0);
+    figures.set("final_bending_stiffness_N_per_m", bending);
+    const double half = first_crossing(bending_series, 0.5);
+    if (std::isfinite(half))
+      figures.set("time_to_half_bending_stiffness_h", half / 3600);
+  }
   const auto summary = io::run_summary(mesh, figures, timer);
-  io::write_summary(comm, summary, config.output_directory);
+  io::write_summary(comm, summary, directory);
   io::print_summary(comm, summary);
-  log::info(comm, "wrote {0}/timeseries.csv, {0}/corrosion.xdmf (ParaView) and summary.json",
-            config.output_directory.string());
+  log::info(comm,
+            "wrote {0}/timeseries.csv, {0}/corrosion.xdmf (ParaView, {1} times) and "
+            "summary.json",
+            directory.string(), xdmf.times().size());
 }
 
 /// Physical ranges of the config's materials, checked before anything is written or removed.
@@ -364,10 +583,28 @@ void check_materials(const io::RunConfig& config) {
   for (const auto& m : config.materials)
     physics::IsotropicMaterial{m.E, m.nu}.validate(
         fmt::format("{}: key 'materials.{}'", config.file.string(), m.group));
+  if (config.corrosion && config.corrosion->film_E)
+    physics::IsotropicMaterial{*config.corrosion->film_E, *config.corrosion->film_nu}.validate(
+        fmt::format("{}: keys 'corrosion.film_E' / 'film_nu'", config.file.string()));
 }
 
-void run(MPI_Comm comm, const std::string& config_name) {
-  const auto config = io::read_run_config(io::locate_data_file(config_name, "cases", "case"));
+/// `resorb run CONFIG` or, with @p resume_directory, `resorb run --resume DIR`: the config
+/// is then the run's own copy, DIR/config.toml, and the output goes on into DIR.
+void run(MPI_Comm comm, const std::string& config_name, const std::string& resume_directory) {
+  const bool resume = !resume_directory.empty();
+  if (resume)
+    RESORB_REQUIRE(Checkpoint::exists(resume_directory), InputError,
+                   fmt::format("cannot resume '{}': no checkpoint there (is it the output "
+                               "directory of a corrosion run that wrote one?)",
+                               resume_directory));
+  auto config = io::read_run_config(resume ? std::filesystem::path(resume_directory) / "config.toml"
+                                           : io::locate_data_file(config_name, "cases", "case"));
+  if (resume) {
+    RESORB_REQUIRE(
+        config.corrosion, InputError,
+        fmt::format("cannot resume '{}': its config.toml has no [corrosion]", resume_directory));
+    config.output_directory = resume_directory;
+  }
   check_materials(config);
   RESORB_REQUIRE(config.corrosion || config.symmetry_factor == 1.0, InputError,
                  fmt::format("{}: key 'mesh.threaded_screw.quarter': a quarter screw is meshed "
@@ -378,8 +615,18 @@ void run(MPI_Comm comm, const std::string& config_name) {
     RESORB_PETSC(PetscOptionsInsertString(nullptr, config.petsc_options.c_str()));
   // Results of an earlier run in the same directory must not pass for this run's.
   if (mpi::rank(comm) == 0) {
-    std::filesystem::remove(config.output_directory / "summary.json");
-    std::filesystem::create_directories(config.output_directory);
+    namespace fs = std::filesystem;
+    fs::remove(config.output_directory / "summary.json");
+    fs::create_directories(config.output_directory);
+    if (!resume) { // a new run: an old checkpoint or time series here is not this run's
+      fs::remove_all(config.output_directory / "checkpoint");
+      fs::remove_all(config.output_directory / "checkpoint.old");
+      for (const auto& entry : fs::directory_iterator(config.output_directory)) {
+        const auto name = entry.path().filename().string();
+        if (name.starts_with("corrosion_") && name.ends_with(".h5"))
+          fs::remove(entry.path());
+      }
+    }
     const auto copy = config.output_directory / "config.toml";
     if (!std::filesystem::exists(copy) || !std::filesystem::equivalent(copy, config.file))
       std::filesystem::copy_file(config.file, copy,
@@ -412,7 +659,7 @@ void run(MPI_Comm comm, const std::string& config_name) {
   log::info(comm, "{}", mesh::format_report(mesh::quality_report(*mesh)));
   if (config.corrosion)
     fem::with_element(config.degree,
-                      [&]<class Element>() { corrode<Element>(config, *mesh, timer); });
+                      [&]<class Element>() { corrode<Element>(config, *mesh, timer, resume); });
   else
     fem::with_element(config.degree,
                       [&]<class Element>() { solve_config<Element>(config, *mesh, timer); });
@@ -460,9 +707,18 @@ int main(int argc, char** argv) {
                       "configuration file, or the name of a case in data/cases (we43_screw, "
                       "hp_mg_flap_screw, kmet_screw, interference_screw); each case file "
                       "documents every key and is the template for your own");
+  std::string resume_directory;
+  run_cmd
+      ->add_option("--resume", resume_directory,
+                   "continue the killed corrosion run whose output directory this is, from "
+                   "its last checkpoint (same number of ranks); it ends with the results "
+                   "of an uninterrupted run")
+      ->excludes(run_cmd->get_option("config"));
   run_cmd->footer("Outputs in the config's [output] directory: config.toml (the config used), "
-                  "timeseries.csv, corrosion.xdmf/.h5 (ParaView), summary.json. PETSc options "
-                  "(-ksp_monitor, -transport_snes_monitor, -log_view, ...) pass through.");
+                  "timeseries.csv, corrosion.xdmf + corrosion_NNNN.h5 (ParaView, one step per "
+                  "output time), summary.json, checkpoint/ (every [corrosion] "
+                  "checkpoint_interval). PETSc options (-ksp_monitor, -transport_snes_monitor, "
+                  "-log_view, ...) pass through.");
   run_cmd->allow_extras();
 
   std::string mesh_file, unit = "mm";
@@ -506,7 +762,7 @@ int main(int argc, char** argv) {
   log::set_level(verbosity);
   try {
     if (*run_cmd) {
-      run(env.comm(), config_file);
+      run(env.comm(), config_file, resume_directory);
     } else if (*check_cmd) {
       const double u = unit_factor(unit, dim::length, "--unit");
       const auto mesh = io::read_gmsh(env.comm(), mesh_file, u);

@@ -18,9 +18,9 @@ std::string format_duration(double seconds) {
   return fmt::format("{:.1f} d", seconds / 86400);
 }
 
-Progress::Progress(MPI_Comm comm, double end_time, std::FILE* out)
-    : out_(out), end_time_(end_time), start_(std::chrono::steady_clock::now()),
-      last_print_(start_) {
+Progress::Progress(MPI_Comm comm, double end_time, std::FILE* out, double start_time)
+    : out_(out), end_time_(end_time), start_time_(start_time),
+      start_(std::chrono::steady_clock::now()), last_print_(start_) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   rank0_ = rank == 0;
@@ -40,8 +40,10 @@ void Progress::update(double time, std::string_view details) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double fraction = end_time_ > 0 ? time / end_time_ : 1.0;
-  const std::string eta =
-      fraction > 0 && fraction < 1 ? format_duration(elapsed * (1 - fraction) / fraction) : "0 s";
+  const double done = end_time_ > 0 ? (time - start_time_) / end_time_ : 0.0;
+  const std::string eta = fraction > 0 && fraction < 1 && done > 0
+                              ? format_duration(elapsed * (1 - fraction) / done)
+                              : (fraction >= 1 ? "0 s" : "?");
   line_ = fmt::format("t = {} ({:3.0f} %)  {}  ETA {}", format_duration(time), 100 * fraction,
                       details, eta);
   if (!rank0_ || out_ == nullptr)

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
+
 #include <initializer_list>
 #include <set>
 #include <sstream>
@@ -110,9 +112,28 @@ RunConfig read_run_config(const std::filesystem::path& path) {
   if (const auto* corrosion = root.get("corrosion")) {
     const auto& t = r.table(corrosion, "corrosion");
     r.only_keys(t, "corrosion",
-                {"model", "metal", "alloy", "medium", "hydroxide", "end_time", "output_interval",
-                 "dt_initial", "dt_max", "rtol", "rate", "pitting_shape", "seed", "exposed",
-                 "replacement_E", "replacement_nu", "diffusivity_factor"});
+                {"model",
+                 "metal",
+                 "alloy",
+                 "medium",
+                 "hydroxide",
+                 "end_time",
+                 "output_interval",
+                 "dt_initial",
+                 "dt_max",
+                 "rtol",
+                 "rate",
+                 "pitting_shape",
+                 "seed",
+                 "exposed",
+                 "replacement_E",
+                 "replacement_nu",
+                 "diffusivity_factor",
+                 "checkpoint_interval",
+                 "film_E",
+                 "film_nu",
+                 "bending_force",
+                 "stress_assisted"});
     CorrosionSpec spec;
     auto choice = [&](const char* key, std::string& value,
                       std::initializer_list<const char*> options) {
@@ -200,6 +221,13 @@ RunConfig read_run_config(const std::filesystem::path& path) {
     time("end_time", spec.end_time);
     spec.output_interval = spec.end_time / 24.0;
     time("output_interval", spec.output_interval);
+    spec.checkpoint_interval = spec.output_interval;
+    time("checkpoint_interval", spec.checkpoint_interval);
+    if (const auto* v = t.get("stress_assisted")) {
+      if (!v->is_boolean())
+        r.fail("corrosion.stress_assisted", "must be true or false");
+      spec.stress_assisted = v->as_boolean()->get();
+    }
     time("dt_initial", spec.dt_initial);
     time("dt_max", spec.dt_max);
     if (const auto* v = t.get("rtol")) {
@@ -224,6 +252,18 @@ RunConfig read_run_config(const std::filesystem::path& path) {
       spec.replacement_E = r.quantity(*v, dim::pressure, "corrosion.replacement_E");
     if (const auto* v = t.get("replacement_nu"))
       spec.replacement_nu = r.quantity(*v, dim::dimensionless, "corrosion.replacement_nu");
+    if (const auto* v = t.get("film_E"))
+      spec.film_E = r.quantity(*v, dim::pressure, "corrosion.film_E");
+    if (const auto* v = t.get("film_nu"))
+      spec.film_nu = r.quantity(*v, dim::dimensionless, "corrosion.film_nu");
+    if (const auto* v = t.get("bending_force")) {
+      spec.bending_force = r.quantity(*v, dim::force, "corrosion.bending_force");
+      if (!(spec.bending_force > 0))
+        r.fail("corrosion.bending_force", "must be positive (the lateral force, along x)");
+    }
+    if (spec.film_E.has_value() != spec.film_nu.has_value())
+      r.fail(spec.film_E ? "corrosion.film_nu" : "corrosion.film_E",
+             "missing: the film's material needs both film_E and film_nu");
     c.corrosion = spec;
   }
 
@@ -306,6 +346,20 @@ RunConfig read_run_config(const std::filesystem::path& path) {
              "\"1 GPa\"), needed when [boundary] loads the corroding implant");
     if (!c.corrosion->replacement_nu)
       r.fail("corrosion.replacement_nu", "missing: the Poisson's ratio of that tissue");
+  }
+
+  if (c.corrosion && c.corrosion->bending_force > 0 &&
+      std::none_of(c.boundaries.begin(), c.boundaries.end(),
+                   [](const BoundarySpec& b) { return b.force.has_value(); }))
+    r.fail("corrosion.bending_force",
+           "needs a [boundary.<group>] with a force: the bending force acts on that group");
+
+  if (c.corrosion && c.corrosion->stress_assisted) {
+    if (c.boundaries.empty())
+      r.fail("corrosion.stress_assisted",
+             "needs the mechanics: add [boundary] loads (the stress comes from them)");
+    if (c.corrosion->model != "reaction_diffusion")
+      r.fail("corrosion.stress_assisted", "applies to model = \"reaction_diffusion\" only");
   }
 
   if (const auto* bf = root.get("body_force")) {

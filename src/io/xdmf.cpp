@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <set>
 #include <system_error>
@@ -272,7 +274,8 @@ void check_arguments(const mesh::TetMesh& mesh, std::string_view basename,
 
 /// Writes the heavy data to @p file (collective).
 void write_hdf5(const mesh::TetMesh& mesh, const fs::path& file, const fs::path& name_in_messages,
-                std::span<const PointField> point_fields, std::span<const CellField> cell_fields) {
+                std::span<const PointField> point_fields, std::span<const CellField> cell_fields,
+                bool with_mesh = true) {
   const MPI_Comm comm = mesh.comm();
   const Hdf5Checker h5{name_in_messages};
   const QuietHdf5 quiet;
@@ -299,18 +302,18 @@ void write_hdf5(const mesh::TetMesh& mesh, const fs::path& file, const fs::path&
   Handle h5file(h5.id(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), "H5Fcreate"),
                 H5Fclose);
   const hid_t f = h5file.get();
-  {
+  if (with_mesh) {
     const Handle geometry = write_rows(h5, f, dxpl.get(), "/mesh/geometry", H5T_IEEE_F64LE,
                                        H5T_NATIVE_DOUBLE, vertex_rows, mesh.coordinates().data());
     write_string_attribute(h5, geometry.get(), "unit", "m");
   }
-  {
+  if (with_mesh) {
     Rows rows = cell_rows;
     rows.columns = 4;
     const Handle d = write_rows(h5, f, dxpl.get(), "/mesh/topology", H5T_STD_I64LE,
                                 H5T_NATIVE_INT64, rows, topology.data());
   }
-  {
+  if (with_mesh) {
     static_assert(sizeof(int) == 4);
     const Handle d = write_rows(h5, f, dxpl.get(), "/mesh/cell_tag", H5T_STD_I32LE, H5T_NATIVE_INT,
                                 cell_rows, mesh.cell_tags().data());
@@ -356,54 +359,65 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
-/// Writes the XDMF (light data) to @p file, referring to @p h5_name (rank 0 only).
-void write_xml(const mesh::TetMesh& mesh, const fs::path& file, const fs::path& name_in_messages,
-               const std::string& h5_name, std::span<const PointField> point_fields,
-               std::span<const CellField> cell_fields) {
+/// The Grid element of one mesh state: the mesh from @p mesh_h5, the fields from
+/// @p fields_h5 (file names relative to the .xdmf), at @p time (s) when it is not NaN.
+std::string grid_xml(const mesh::TetMesh& mesh, const std::string& mesh_h5,
+                     const std::string& fields_h5, double time,
+                     std::span<const PointField> point_fields,
+                     std::span<const CellField> cell_fields, std::string_view indent) {
   const GlobalIndex nv = mesh.vertex_map().size_global();
   const GlobalIndex nc = mesh.num_global_cells();
-  const std::string h5 = xml_escape(h5_name);
+  const std::string mesh_file = xml_escape(mesh_h5), fields_file = xml_escape(fields_h5);
   auto data_item = [&](std::string_view dims, std::string_view number_type, int precision,
-                       std::string_view dataset) {
-    return fmt::format("        <DataItem Dimensions=\"{}\" NumberType=\"{}\" Precision=\"{}\" "
+                       const std::string& file, std::string_view dataset) {
+    return fmt::format("{}    <DataItem Dimensions=\"{}\" NumberType=\"{}\" Precision=\"{}\" "
                        "Format=\"HDF\">{}:{}</DataItem>\n",
-                       dims, number_type, precision, h5, xml_escape(dataset));
+                       indent, dims, number_type, precision, file, xml_escape(dataset));
   };
-
   std::string xml;
-  xml += "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
-  xml += "<Xdmf Version=\"3.0\" xmlns:xi=\"http://www.w3.org/2001/XInclude\">\n";
-  xml += "  <Domain>\n";
-  xml += "    <Grid Name=\"mesh\" GridType=\"Uniform\">\n";
-  xml += fmt::format("      <Topology TopologyType=\"Tetrahedron\" NumberOfElements=\"{}\" "
+  xml += fmt::format("{}<Grid Name=\"mesh\" GridType=\"Uniform\">\n", indent);
+  if (!std::isnan(time))
+    xml += fmt::format("{}  <Time Value=\"{:.17g}\"/>\n", indent, time);
+  xml += fmt::format("{}  <Topology TopologyType=\"Tetrahedron\" NumberOfElements=\"{}\" "
                      "NodesPerElement=\"4\">\n",
-                     nc);
-  xml += data_item(fmt::format("{} 4", nc), "Int", 8, "/mesh/topology");
-  xml += "      </Topology>\n";
-  xml += "      <Geometry GeometryType=\"XYZ\">\n";
-  xml += "        <Information Name=\"unit\" Value=\"m\"/>\n";
-  xml += data_item(fmt::format("{} 3", nv), "Float", 8, "/mesh/geometry");
-  xml += "      </Geometry>\n";
-  xml += "      <Attribute Name=\"cell_tag\" AttributeType=\"Scalar\" Center=\"Cell\">\n";
-  xml += data_item(fmt::format("{}", nc), "Int", 4, "/mesh/cell_tag");
-  xml += "      </Attribute>\n";
+                     indent, nc);
+  xml += data_item(fmt::format("{} 4", nc), "Int", 8, mesh_file, "/mesh/topology");
+  xml += fmt::format("{}  </Topology>\n", indent);
+  xml += fmt::format("{}  <Geometry GeometryType=\"XYZ\">\n", indent);
+  xml += fmt::format("{}    <Information Name=\"unit\" Value=\"m\"/>\n", indent);
+  xml += data_item(fmt::format("{} 3", nv), "Float", 8, mesh_file, "/mesh/geometry");
+  xml += fmt::format("{}  </Geometry>\n", indent);
+  xml += fmt::format("{}  <Attribute Name=\"cell_tag\" AttributeType=\"Scalar\" "
+                     "Center=\"Cell\">\n",
+                     indent);
+  xml += data_item(fmt::format("{}", nc), "Int", 4, mesh_file, "/mesh/cell_tag");
+  xml += fmt::format("{}  </Attribute>\n", indent);
   auto attribute = [&](const auto& field, std::string_view center, GlobalIndex rows) {
-    xml += fmt::format("      <Attribute Name=\"{}\" AttributeType=\"{}\" Center=\"{}\">\n",
+    xml += fmt::format("{}  <Attribute Name=\"{}\" AttributeType=\"{}\" Center=\"{}\">\n", indent,
                        xml_escape(field.name), attribute_type(field.components), center);
-    xml +=
-        fmt::format("        <Information Name=\"unit\" Value=\"{}\"/>\n", xml_escape(field.unit));
-    xml += data_item(fmt::format("{} {}", rows, field.components), "Float", 8,
+    xml += fmt::format("{}    <Information Name=\"unit\" Value=\"{}\"/>\n", indent,
+                       xml_escape(field.unit));
+    xml += data_item(fmt::format("{} {}", rows, field.components), "Float", 8, fields_file,
                      "/fields/" + field.name);
-    xml += "      </Attribute>\n";
+    xml += fmt::format("{}  </Attribute>\n", indent);
   };
   for (const auto& field : point_fields)
     attribute(field, "Node", nv);
   for (const auto& field : cell_fields)
     attribute(field, "Cell", nc);
-  xml += "    </Grid>\n";
+  xml += fmt::format("{}</Grid>\n", indent);
+  return xml;
+}
+
+/// Writes an XDMF document whose Domain holds @p grids to @p file (rank 0 only).
+void write_xml(const fs::path& file, const fs::path& name_in_messages, const std::string& grids) {
+  std::string xml;
+  xml += "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+  xml += "<Xdmf Version=\"3.0\" xmlns:xi=\"http://www.w3.org/2001/XInclude\">\n";
+  xml += "  <Domain>\n";
+  xml += grids;
   xml += "  </Domain>\n";
   xml += "</Xdmf>\n";
-
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   RESORB_REQUIRE(
       out, Error,
@@ -423,11 +437,13 @@ void rename_file(const fs::path& from, const fs::path& to) {
                              to.string(), ec.message()));
 }
 
-} // namespace
-
-void write_xdmf(const mesh::TetMesh& mesh, const std::filesystem::path& directory,
-                std::string_view basename, std::span<const PointField> point_fields,
-                std::span<const CellField> cell_fields) {
+/// Checks the arguments, writes `<directory>/<h5_name>` (the fields, and the mesh when
+/// @p with_mesh), then `<basename>.xdmf` with the Grid elements @p grids returns (rank 0),
+/// each under a temporary name renamed when complete. Collective.
+void write_files(const mesh::TetMesh& mesh, const fs::path& directory, std::string_view basename,
+                 const std::string& h5_name, bool with_mesh,
+                 std::span<const PointField> point_fields, std::span<const CellField> cell_fields,
+                 const std::function<std::string()>& grids) {
   const MPI_Comm comm = mesh.comm();
   const bool root = mpi::rank(comm) == 0;
 
@@ -449,9 +465,9 @@ void write_xdmf(const mesh::TetMesh& mesh, const std::filesystem::path& director
     throw Error(*error);
 
   const std::string name(basename);
-  const fs::path h5_file = directory / (name + ".h5");
+  const fs::path h5_file = directory / h5_name;
   const fs::path xdmf_file = directory / (name + ".xdmf");
-  const fs::path h5_part = directory / (name + ".h5.part");
+  const fs::path h5_part = directory / (h5_name + ".part");
   const fs::path xdmf_part = directory / (name + ".xdmf.part");
   auto remove_parts = [&] {
     if (root) {
@@ -470,32 +486,73 @@ void write_xdmf(const mesh::TetMesh& mesh, const std::filesystem::path& director
     throw Error(*error);
 
   // 3. Heavy data (all ranks, collective HDF5 calls).
-  if (auto error =
-          mpi::first_error(comm, capture(fmt::format("writing '{}'", h5_file.string()), [&] {
-                             write_hdf5(mesh, h5_part, h5_file, point_fields, cell_fields);
-                           }))) {
+  if (auto error = mpi::first_error(
+          comm, capture(fmt::format("writing '{}'", h5_file.string()), [&] {
+            write_hdf5(mesh, h5_part, h5_file, point_fields, cell_fields, with_mesh);
+          }))) {
     remove_parts();
     throw Error(*error);
   }
 
   // 4. Light data and renames (rank 0, after every rank closed the HDF5 file). The old .xdmf
   // goes first and the new one comes last, so an .xdmf only ever points at complete data.
-  if (auto error = mpi::first_error(
-          comm, capture(fmt::format("writing '{}'", xdmf_file.string()), [&] {
-            if (!root)
-              return;
-            write_xml(mesh, xdmf_part, xdmf_file, name + ".h5", point_fields, cell_fields);
-            std::error_code ec;
-            fs::remove(xdmf_file, ec);
-            RESORB_REQUIRE(!ec, Error,
-                           fmt::format("write_xdmf: cannot replace '{}': {}", xdmf_file.string(),
-                                       ec.message()));
-            rename_file(h5_part, h5_file);
-            rename_file(xdmf_part, xdmf_file);
-          }))) {
+  if (auto error =
+          mpi::first_error(comm, capture(fmt::format("writing '{}'", xdmf_file.string()), [&] {
+                             if (!root)
+                               return;
+                             write_xml(xdmf_part, xdmf_file, grids());
+                             std::error_code ec;
+                             fs::remove(xdmf_file, ec);
+                             RESORB_REQUIRE(!ec, Error,
+                                            fmt::format("write_xdmf: cannot replace '{}': {}",
+                                                        xdmf_file.string(), ec.message()));
+                             rename_file(h5_part, h5_file);
+                             rename_file(xdmf_part, xdmf_file);
+                           }))) {
     remove_parts();
     throw Error(*error);
   }
+}
+
+} // namespace
+
+void write_xdmf(const mesh::TetMesh& mesh, const std::filesystem::path& directory,
+                std::string_view basename, std::span<const PointField> point_fields,
+                std::span<const CellField> cell_fields) {
+  const std::string h5 = std::string(basename) + ".h5";
+  write_files(mesh, directory, basename, h5, true, point_fields, cell_fields, [&] {
+    return grid_xml(mesh, h5, h5, std::nan(""), point_fields, cell_fields, "    ");
+  });
+}
+
+XdmfTimeSeries::XdmfTimeSeries(const mesh::TetMesh& mesh, std::filesystem::path directory,
+                               std::string basename)
+    : mesh_(mesh), directory_(std::move(directory)), basename_(std::move(basename)) {
+}
+
+std::string XdmfTimeSeries::step_file(std::size_t step) const {
+  return fmt::format("{}_{:04d}.h5", basename_, step);
+}
+
+void XdmfTimeSeries::write(double time, std::span<const PointField> point_fields,
+                           std::span<const CellField> cell_fields) {
+  const std::size_t step = times_.size();
+  write_files(mesh_, directory_, basename_, step_file(step), step == 0, point_fields, cell_fields,
+              [&] {
+                // Every step has the fields of this one (a series keeps its fields).
+                std::string grids = "    <Grid Name=\"time series\" GridType=\"Collection\" "
+                                    "CollectionType=\"Temporal\">\n"
+                                    "      <Information Name=\"time unit\" Value=\"s\"/>\n";
+                for (std::size_t k = 0; k <= step; ++k)
+                  grids += grid_xml(mesh_, step_file(0), step_file(k), k < step ? times_[k] : time,
+                                    point_fields, cell_fields, "      ");
+                return grids + "    </Grid>\n";
+              });
+  times_.push_back(time);
+}
+
+void XdmfTimeSeries::continue_after(std::span<const double> times) {
+  times_.assign(times.begin(), times.end());
 }
 
 PointField point_field(const fem::Field& field) {

@@ -430,21 +430,17 @@ MagnesiumCorrosion::~MagnesiumCorrosion() = default;
 void MagnesiumCorrosion::update_coefficients() {
   const auto& p = parameters_;
   const auto metal = fem::positive_volumes(phi_);
-  const double ds = p.film_beta / (p.film_capacity * (1.0 - p.film_porosity));
+  const auto film = film_fraction();
   const auto ns = static_cast<std::size_t>(transport_->num_species());
   const auto base = transport_->base_diffusivity();
   auto d = transport_->diffusivity();
   auto wet = transport_->reaction_fraction();
-  const la::LocalRead u(transport_->concentrations().vec());
   fem::impl::for_each_cell(mesh_, [&](LocalIndex c, const mesh::CellCoordinates& x) {
     const auto cell = static_cast<std::size_t>(c);
     double j[3][3];
     const double volume = std::abs(mesh::jacobian(x, j)) / 6.0;
     const double fraction = std::clamp(1.0 - metal[cell] / volume, 0.0, 1.0);
-    double film = 0.0;
-    for (LocalIndex node : dofmap_.cell_nodes(c))
-      film += 0.25 * u[ns * node + 3];
-    const double s = std::clamp(ds * film, 0.0, 1.0);
+    const double s = film[cell];
     const double hindrance = (1.0 - s) + s * p.film_porosity / p.film_tortuosity;
     // A cut cell joins the metal's nodes (held at [Mg]_sat) to its wet nodes across only
     // its wet part: over a fraction f of the edge instead of all of it. Scaling D by 1/f
@@ -489,7 +485,8 @@ double MagnesiumCorrosion::conserved_sum() const {
   // The initial layer's Mg not yet taken from the metal is in solution already.
   return (parameters_.metal_mg - parameters_.mg_saturation) * metal_volume_ +
          transport_->amount(0) + transport_->amount(3) -
-         (1.0 - layer_taken(transport_->time())) * initial_layer_;
+         (1.0 - layer_taken(transport_->time())) * initial_layer_ - held_excess_ -
+         pending_dissolution_;
 }
 
 double MagnesiumCorrosion::layer_taken(double t) const {
@@ -506,7 +503,9 @@ CorrosionReport MagnesiumCorrosion::step(double t_limit) {
   // The part of the initial layer due by now (count_initial_layer()).
   const double layer =
       (layer_taken(transport_->time()) - layer_taken(time_before)) * initial_layer_;
-  const double target = metal_volume_ - (dissolved + layer) / (p.metal_mg - p.mg_saturation);
+  const double taken = dissolved + layer + pending_dissolution_; // from the metal, mol
+  pending_dissolution_ = 0.0;
+  double target = metal_volume_ - taken / (p.metal_mg - p.mg_saturation);
   RESORB_REQUIRE(
       target > 0, SolverError,
       fmt::format("corrosion: the metal is used up at t = {:.6g} s", transport_->time()));
@@ -517,6 +516,29 @@ CorrosionReport MagnesiumCorrosion::step(double t_limit) {
   const double largest_move = smoothing_radius_ > 0 ? move_at_local_speeds(last_.dt) : shift_guess;
   fem::redistance(phi_, band_);
   fem::shift_to_volume(phi_, target, std::max(4.0 * shift_guess, 0.05 * band_));
+  if (stressed_) {
+    // Held values above [Mg]_sat in the metal the surface leaves enter the medium with it:
+    // (ρ − [Mg]_sat) ΔV = ΔE − taken, with E of the new surface: the root of
+    // g(V) = V − V_n + (taken − E(V) + E_n) / (ρ − [Mg]_sat), by secant steps from the
+    // volume without E (g is nearly linear: dE/dV ≈ (f − 1) [Mg]_sat).
+    const double volume_before = metal_volume_, excess_before = held_excess_;
+    const double rho = p.metal_mg - p.mg_saturation;
+    auto g = [&](double volume) {
+      fem::shift_to_volume(phi_, volume, std::max(4.0 * shift_guess, 0.05 * band_));
+      return volume - volume_before + (taken - held_excess() + excess_before) / rho;
+    };
+    double v0 = target, g0 = g(v0);
+    double v1 = v0 - g0, g1 = g(v1); // the fixed-point step
+    for (int pass = 0; pass < 10 && std::abs(g1) > 1e-14 * initial_volume_ && g1 != g0; ++pass) {
+      const double v2 = v1 - g1 * (v1 - v0) / (g1 - g0);
+      v0 = v1;
+      g0 = g1;
+      v1 = v2;
+      g1 = g(v1);
+    }
+    target = v1; // φ holds it (the last g())
+    held_excess_ = held_excess();
+  }
   metal_volume_ = target;
   if (p.hydroxide == CorrosionParameters::Hydroxide::stoichiometric) {
     // Cathodic OH⁻: 2 per Mg dissolved. A metal node's flux N carries (ρ − [Mg]_sat)/ρ of
@@ -531,7 +553,8 @@ CorrosionReport MagnesiumCorrosion::step(double t_limit) {
     std::vector<double> source(ns * owned, 0.0);
     for (std::size_t a = 0; a < owned; ++a)
       source[ns * a + 1] =
-          2.0 * std::max(0.0, flux[ns * a] + layer * layer_hydroxide_share_[a] / last_.dt) *
+          2.0 *
+          std::max(0.0, flux[ns * a] + (taken - dissolved) * layer_hydroxide_share_[a] / last_.dt) *
           p.metal_mg / (p.metal_mg - p.mg_saturation);
     transport_->set_source(source);
   }
@@ -575,6 +598,132 @@ double MagnesiumCorrosion::move_at_local_speeds(double dt) {
   return mpi::max(mesh_.comm(), largest);
 }
 
+double MagnesiumCorrosion::held_excess() const {
+  // Σ over the metal nodes of (c_a − [Mg]_sat) times the metal part of the node's lumped
+  // volume (a quarter of each adjacent cell's metal volume).
+  const auto metal = fem::positive_volumes(phi_);
+  fem::Field share(dofmap_, 1, "metal volume", "m^3");
+  {
+    la::LocalWrite w(share.vec());
+    for (LocalIndex c = 0; c < mesh_.num_cells(); ++c)
+      for (LocalIndex node : dofmap_.cell_nodes(c))
+        w[node] += 0.25 * metal[static_cast<std::size_t>(c)];
+  }
+  la::accumulate_ghosts(share.vec());
+  // Each node counts with the excess it was last held at, also once the surface has passed
+  // it: its share of the metal then goes to 0 with the metal of its cells, so E is
+  // continuous in the surface's position (the step's volume solve needs that).
+  const la::LocalRead w(share.vec());
+  double sum = 0.0;
+  for (LocalIndex a = 0; a < dofmap_.index_map().num_owned(); ++a)
+    sum += node_excess_[static_cast<std::size_t>(a)] * w[a];
+  return mpi::sum(mesh_.comm(), sum);
+}
+
+void MagnesiumCorrosion::set_stress(std::span<const double> cell_hydrostatic_stress) {
+  const auto& p = parameters_;
+  RESORB_REQUIRE(cell_hydrostatic_stress.size() == static_cast<std::size_t>(mesh_.num_cells()),
+                 Error,
+                 fmt::format("set_stress: {} values for {} cells", cell_hydrostatic_stress.size(),
+                             mesh_.num_cells()));
+  // Node value: the metal-volume-weighted mean over the cells around it.
+  const auto metal = fem::positive_volumes(phi_);
+  fem::Field sums(dofmap_, 2, "stress sum, weight", "Pa m^3, m^3");
+  {
+    la::LocalWrite v(sums.vec());
+    for (LocalIndex c = 0; c < mesh_.num_cells(); ++c) {
+      const double w = metal[static_cast<std::size_t>(c)];
+      if (w <= 0)
+        continue;
+      for (LocalIndex node : dofmap_.cell_nodes(c)) {
+        v[2 * node] += w * cell_hydrostatic_stress[static_cast<std::size_t>(c)];
+        v[2 * node + 1] += w;
+      }
+    }
+  }
+  la::accumulate_ghosts(sums.vec());
+  la::update_ghosts(sums.vec());
+  const double amount_before = transport_->amount(0), excess_before = held_excess_;
+  auto& constraints = transport_->constraints();
+  const auto ns = static_cast<std::size_t>(transport_->num_species());
+  node_excess_.resize(static_cast<std::size_t>(dofmap_.index_map().size_local()), 0.0);
+  {
+    const la::LocalRead v(sums.vec());
+    for (LocalIndex a = 0; a < dofmap_.index_map().size_local(); ++a) {
+      const auto dof = ns * static_cast<std::size_t>(a);
+      if (!constraints.constrained(dof))
+        continue;
+      const double weight = v[2 * a + 1];
+      const double stress = weight > 0 ? v[2 * a] / weight : 0.0;
+      const double held = p.mg_saturation * gutman_factor(stress, 1.0 / p.metal_mg);
+      constraints.set(dof, held);
+      node_excess_[static_cast<std::size_t>(a)] = held - p.mg_saturation;
+    }
+  }
+  // The new values are the state, not a flux of the next step; the part of the change
+  // inside the metal is held excess, the rest (the medium side of the surface nodes' hats)
+  // changes the discrete initial layer (count_initial_layer()): while that is still being
+  // taken from the metal (∝ √t) the change joins it, as f scales the continuum's layer;
+  // later the next step takes it at once.
+  transport_->reset_history();
+  stressed_ = true;
+  held_excess_ = held_excess();
+  const double wet_side = (transport_->amount(0) - amount_before) - (held_excess_ - excess_before);
+  const double taken = layer_taken(transport_->time());
+  if (taken < 0.5)
+    initial_layer_ += wet_side / (1.0 - taken);
+  else
+    pending_dissolution_ += wet_side;
+}
+
+void save_step_report(Checkpoint& checkpoint, const std::string& key, const StepReport& r) {
+  checkpoint.put(key, std::vector{r.time, r.dt, static_cast<double>(r.newton_iterations),
+                                  static_cast<double>(r.linear_iterations),
+                                  static_cast<double>(r.rejected), r.error});
+}
+
+StepReport restore_step_report(const Checkpoint& checkpoint, const std::string& key) {
+  const auto v = checkpoint.get(key, 6);
+  return {v[0], v[1], static_cast<int>(v[2]), static_cast<int>(v[3]), static_cast<int>(v[4]), v[5]};
+}
+
+void MagnesiumCorrosion::save(Checkpoint& checkpoint, const std::string& prefix) const {
+  transport_->save(checkpoint, prefix + "transport/");
+  const auto local = static_cast<std::size_t>(dofmap_.index_map().size_local());
+  {
+    const la::LocalRead phi(phi_.vec());
+    checkpoint.put(prefix + "phi", std::span<const double>(phi.data(), local));
+  }
+  checkpoint.put(prefix + "wetted", std::vector<double>(wetted_.begin(), wetted_.end()));
+  checkpoint.put(prefix + "metal_volume", metal_volume_);
+  checkpoint.put(prefix + "held", std::vector{held_excess_, pending_dissolution_,
+                                              stressed_ ? 1.0 : 0.0, initial_layer_});
+  checkpoint.put(prefix + "node_excess", node_excess_);
+  save_step_report(checkpoint, prefix + "last_step", last_);
+}
+
+void MagnesiumCorrosion::restore(const Checkpoint& checkpoint, const std::string& prefix) {
+  // Everything else (layer, initial sum, band) follows from the constructor's inputs.
+  transport_->restore(checkpoint, prefix + "transport/");
+  const auto local = static_cast<std::ptrdiff_t>(dofmap_.index_map().size_local());
+  {
+    const auto values = checkpoint.get(prefix + "phi", local);
+    la::LocalWrite phi(phi_.vec());
+    std::copy(values.begin(), values.end(), phi.data());
+  }
+  const auto wetted = checkpoint.get(prefix + "wetted", local);
+  wetted_.assign(wetted.begin(), wetted.end());
+  metal_volume_ = checkpoint.scalar(prefix + "metal_volume");
+  const auto held = checkpoint.get(prefix + "held", 4);
+  held_excess_ = held[0];
+  pending_dissolution_ = held[1];
+  stressed_ = held[2] != 0.0;
+  initial_layer_ = held[3];
+  const auto excess = checkpoint.get(prefix + "node_excess");
+  node_excess_.assign(excess.begin(), excess.end());
+  last_ = restore_step_report(checkpoint, prefix + "last_step");
+}
+
 void CorrosionModel::advance_to(double t_end,
                                 const std::function<void(const CorrosionReport&)>& on_step) {
   while (t_end - time() > 1e-12 * std::max(std::abs(t_end), 1.0)) {
@@ -582,6 +731,25 @@ void CorrosionModel::advance_to(double t_end,
     if (on_step)
       on_step(r);
   }
+}
+
+std::vector<double> CorrosionModel::film_fraction() const {
+  return std::vector<double>(metal_fraction().size(), 0.0);
+}
+
+std::vector<double> MagnesiumCorrosion::film_fraction() const {
+  const auto& p = parameters_;
+  const double ds = p.film_beta / (p.film_capacity * (1.0 - p.film_porosity));
+  const auto ns = static_cast<std::size_t>(transport_->num_species());
+  const la::LocalRead u(transport_->concentrations().vec());
+  std::vector<double> s(static_cast<std::size_t>(mesh_.num_cells()));
+  for (LocalIndex c = 0; c < mesh_.num_cells(); ++c) {
+    double film = 0.0;
+    for (LocalIndex node : dofmap_.cell_nodes(c))
+      film += 0.25 * u[ns * node + 3];
+    s[static_cast<std::size_t>(c)] = std::clamp(ds * film, 0.0, 1.0);
+  }
+  return s;
 }
 
 std::vector<double> MagnesiumCorrosion::metal_fraction() const {

@@ -47,7 +47,14 @@ DegradingImplant<Element>::DegradingImplant(
 }
 
 template <fem::LagrangeElement Element>
-ImplantMechanicsReport DegradingImplant<Element>::update(std::span<const double> metal_fraction) {
+void DegradingImplant<Element>::set_film(IsotropicMaterial film) {
+  film.validate("implant film");
+  film_ = film;
+}
+
+template <fem::LagrangeElement Element>
+ImplantMechanicsReport DegradingImplant<Element>::update(std::span<const double> metal_fraction,
+                                                         std::span<const double> film_fraction) {
   const auto& mesh = mechanics_.mesh();
   const auto cells = implant_.size();
   // Checked on every rank together: a rank that found nothing wrong must not go on into the
@@ -60,13 +67,25 @@ ImplantMechanicsReport DegradingImplant<Element>::update(std::span<const double>
     if (implant_[c] && !(metal_fraction[c] >= 0.0 && metal_fraction[c] <= 1.0 + 1e-12))
       error = fmt::format("degrading implant: metal fraction {} of cell {} is not in [0, 1]",
                           metal_fraction[c], c);
+  const bool with_film = film_ && !film_fraction.empty();
+  if (with_film && !error && film_fraction.size() != cells)
+    error = fmt::format("degrading implant: {} film fractions for {} cells", film_fraction.size(),
+                        cells);
+  for (std::size_t c = 0; c < cells && with_film && !error; ++c)
+    if (implant_[c] && !(film_fraction[c] >= 0.0 && film_fraction[c] <= 1.0))
+      error = fmt::format("degrading implant: film fraction {} of cell {} is not in [0, 1]",
+                          film_fraction[c], c);
   mpi::throw_first_error<InputError>(mesh.comm(), error);
   for (std::size_t c = 0; c < cells; ++c) {
     if (!implant_[c])
       continue;
     const double g = std::min(metal_fraction[c], 1.0);
-    E_[c] = g * metal_.E + (1.0 - g) * replacement_.E;
-    nu_[c] = g * metal_.nu + (1.0 - g) * replacement_.nu;
+    const double s = with_film ? film_fraction[c] : 0.0;
+    const double E_left = with_film ? s * film_->E + (1.0 - s) * replacement_.E : replacement_.E;
+    const double nu_left =
+        with_film ? s * film_->nu + (1.0 - s) * replacement_.nu : replacement_.nu;
+    E_[c] = g * metal_.E + (1.0 - g) * E_left;
+    nu_[c] = g * metal_.nu + (1.0 - g) * nu_left;
   }
   mechanics_.set_cell_materials(E_, nu_);
   const auto solve = mechanics_.solve();
@@ -75,6 +94,8 @@ ImplantMechanicsReport DegradingImplant<Element>::update(std::span<const double>
   r.strain_energy = mechanics_.strain_energy();
   const auto stress = mechanics_.stress_invariants();
   const auto& von_mises = stress[0].values;
+  const auto& hydrostatic = stress[1].values;
+  r.metal_hydrostatic_stress.assign(cells, 0.0);
   double metal = 0.0, implant_sum = 0.0, bone_volume = 0.0, bone_sum = 0.0;
   double implant_peak = 0.0, bone_peak = 0.0;
   for (std::size_t c = 0; c < cells; ++c) {
@@ -83,6 +104,7 @@ ImplantMechanicsReport DegradingImplant<Element>::update(std::span<const double>
       // The metal's own stress: in the Voigt mix both phases share the strain, so the
       // metal carries E_metal / E_cell of the cell's stress.
       const double v = std::min(metal_fraction[c], 1.0) * volume;
+      r.metal_hydrostatic_stress[c] = metal_.E / E_[c] * hydrostatic[c];
       const double stress = von_mises[c] * metal_.E / E_[c];
       metal += v;
       implant_sum += v * stress;

@@ -586,6 +586,59 @@ CorrosionReport SurfaceDamageCorrosion::step(double t_limit) {
   return report();
 }
 
+void SurfaceDamageCorrosion::save(Checkpoint& checkpoint, const std::string& prefix) const {
+  std::vector<double> state(state_.size()), partner_removed(remote_.size());
+  std::transform(state_.begin(), state_.end(), state.begin(),
+                 [](State s) { return static_cast<double>(static_cast<int>(s)); });
+  std::transform(remote_.begin(), remote_.end(), partner_removed.begin(),
+                 [](const RemoteFace& f) { return f.partner_removed ? 1.0 : 0.0; });
+  checkpoint.put(prefix + "state", state);
+  checkpoint.put(prefix + "partner_removed", partner_removed);
+  checkpoint.put(prefix + "lambda", lambda_);
+  checkpoint.put(prefix + "rate", rate_);
+  checkpoint.put(prefix + "exposed_at", exposed_at_);
+  checkpoint.put(prefix + "removal_at", removal_at_);
+  checkpoint.put(prefix + "clock",
+                 std::vector{time_, last_dt_, released_, has_surface_ ? 1.0 : 0.0});
+  {
+    const la::LocalRead d(distance_.vec());
+    checkpoint.put(prefix + "distance",
+                   std::span<const double>(
+                       d.data(), static_cast<std::size_t>(dofmap_.index_map().size_local())));
+  }
+  save_step_report(checkpoint, prefix + "last_step", last_);
+  if (transport_)
+    transport_->save(checkpoint, prefix + "transport/");
+}
+
+void SurfaceDamageCorrosion::restore(const Checkpoint& checkpoint, const std::string& prefix) {
+  const auto state = checkpoint.get(prefix + "state", static_cast<std::ptrdiff_t>(state_.size()));
+  std::transform(state.begin(), state.end(), state_.begin(),
+                 [](double s) { return static_cast<State>(static_cast<int>(s)); });
+  const auto removed =
+      checkpoint.get(prefix + "partner_removed", static_cast<std::ptrdiff_t>(remote_.size()));
+  for (std::size_t f = 0; f < remote_.size(); ++f)
+    remote_[f].partner_removed = removed[f] != 0.0;
+  checkpoint.get_into(prefix + "lambda", lambda_);
+  checkpoint.get_into(prefix + "rate", rate_);
+  checkpoint.get_into(prefix + "exposed_at", exposed_at_);
+  checkpoint.get_into(prefix + "removal_at", removal_at_);
+  const auto clock = checkpoint.get(prefix + "clock", 4);
+  time_ = clock[0];
+  last_dt_ = clock[1];
+  released_ = clock[2];
+  has_surface_ = clock[3] != 0.0;
+  {
+    const auto values = checkpoint.get(
+        prefix + "distance", static_cast<std::ptrdiff_t>(dofmap_.index_map().size_local()));
+    la::LocalWrite d(distance_.vec());
+    std::copy(values.begin(), values.end(), d.data());
+  }
+  last_ = restore_step_report(checkpoint, prefix + "last_step");
+  if (transport_)
+    transport_->restore(checkpoint, prefix + "transport/");
+}
+
 std::vector<double> SurfaceDamageCorrosion::damage() const {
   const auto n = static_cast<std::size_t>(mesh_.num_cells());
   std::vector<double> d(n);

@@ -502,6 +502,81 @@ void ReactionDiffusion::set_concentration(
   dt_n_ = dt_nm1_ = 0.0;
 }
 
+namespace {
+
+/// The local form (owned + ghosts) of ghosted vector @p v.
+std::vector<double> local_form(Vec v, std::size_t size) {
+  const la::LocalRead values(v);
+  return {values.data(), values.data() + size};
+}
+
+/// Writes @p values into the local form of ghosted vector @p v.
+void set_local_form(Vec v, std::span<const double> values) {
+  la::LocalWrite out(v);
+  std::copy(values.begin(), values.end(), out.data());
+}
+
+} // namespace
+
+void ReactionDiffusion::save(Checkpoint& checkpoint, const std::string& prefix) const {
+  const auto local = static_cast<std::size_t>(num_species()) *
+                     static_cast<std::size_t>(dofmap_.index_map().size_local());
+  checkpoint.put(prefix + "u", local_form(u_.vec(), local));
+  checkpoint.put(prefix + "u_n", local_form(u_n_.get(), local));
+  checkpoint.put(prefix + "u_nm1", local_form(u_nm1_.get(), local));
+  checkpoint.put(prefix + "u_nm2", local_form(u_nm2_.get(), local));
+  checkpoint.put(prefix + "source", local_form(source_.get(), local));
+  checkpoint.put(prefix + "steps", std::vector{dt_n_, dt_nm1_, dt_, time_, dt_next_});
+  checkpoint.put(prefix + "inflow", inflow_);
+  checkpoint.put(prefix + "produced", produced_);
+  checkpoint.put(prefix + "last_inflow", last_inflow_);
+  checkpoint.put(prefix + "last_produced", last_produced_);
+  checkpoint.put(prefix + "flux_rate", flux_rate_);
+  checkpoint.put(prefix + "reaction_rate", reaction_rate_);
+  checkpoint.put(prefix + "constraint_flux", constraint_flux_);
+  checkpoint.put(prefix + "diffusivity", diffusivity_);
+  checkpoint.put(prefix + "reaction_fraction", reaction_fraction_);
+  std::vector<double> constrained(local), values(local);
+  for (std::size_t dof = 0; dof < local; ++dof) {
+    constrained[dof] = constraints_.constrained(dof) ? 1.0 : 0.0;
+    values[dof] = constraints_.value(dof);
+  }
+  checkpoint.put(prefix + "constrained", constrained);
+  checkpoint.put(prefix + "constraint_values", values);
+}
+
+void ReactionDiffusion::restore(const Checkpoint& checkpoint, const std::string& prefix) {
+  const auto local = static_cast<std::ptrdiff_t>(num_species()) *
+                     static_cast<std::ptrdiff_t>(dofmap_.index_map().size_local());
+  set_local_form(u_.vec(), checkpoint.get(prefix + "u", local));
+  set_local_form(u_n_.get(), checkpoint.get(prefix + "u_n", local));
+  set_local_form(u_nm1_.get(), checkpoint.get(prefix + "u_nm1", local));
+  set_local_form(u_nm2_.get(), checkpoint.get(prefix + "u_nm2", local));
+  set_local_form(source_.get(), checkpoint.get(prefix + "source", local));
+  const auto steps = checkpoint.get(prefix + "steps", 5);
+  dt_n_ = steps[0];
+  dt_nm1_ = steps[1];
+  dt_ = steps[2];
+  time_ = steps[3];
+  dt_next_ = steps[4];
+  checkpoint.get_into(prefix + "inflow", inflow_);
+  checkpoint.get_into(prefix + "produced", produced_);
+  checkpoint.get_into(prefix + "last_inflow", last_inflow_);
+  checkpoint.get_into(prefix + "last_produced", last_produced_);
+  checkpoint.get_into(prefix + "flux_rate", flux_rate_);
+  checkpoint.get_into(prefix + "reaction_rate", reaction_rate_);
+  checkpoint.get_into(prefix + "constraint_flux", constraint_flux_);
+  checkpoint.get_into(prefix + "diffusivity", diffusivity_);
+  checkpoint.get_into(prefix + "reaction_fraction", reaction_fraction_);
+  const auto constrained = checkpoint.get(prefix + "constrained", local);
+  const auto values = checkpoint.get(prefix + "constraint_values", local);
+  for (std::size_t dof = 0; dof < static_cast<std::size_t>(local); ++dof)
+    if (constrained[dof] != 0.0)
+      constraints_.set(dof, values[dof]);
+    else if (constraints_.constrained(dof))
+      constraints_.release(dof);
+}
+
 void ReactionDiffusion::reset_history() {
   constraints_.impose(u_.vec());
   la::copy_local_form(u_.vec(), u_n_.get());

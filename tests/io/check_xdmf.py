@@ -5,6 +5,9 @@ Usage:
     check_xdmf.py FILE.xdmf [--test-fields]
                   [--expect-max-displacement VALUE [--rtol R] [--displacement-field NAME]]
 
+A time series (a Temporal collection of grids, io::XdmfTimeSeries) has each of its steps
+checked as below, and its <Time> values must rise; --expect-steps N requires N steps.
+
 Always checked: the XML parses; every HDF DataItem points at an existing dataset of the stated
 shape; the topology is Tetrahedron with indices in range and positive-volume cells; the geometry
 is XYZ; every Attribute has as many rows as there are nodes (Center="Node") or cells
@@ -109,7 +112,31 @@ class Checker:
             self.fail(f"{len(grids)} Grid elements under Domain, expected 1")
             return
         grid = grids[0]
+        if grid.get("GridType") == "Collection":
+            # A time series (io::XdmfTimeSeries): every step a complete grid, times rising.
+            if grid.get("CollectionType") != "Temporal":
+                self.fail(f"collection of type {grid.get('CollectionType')!r}, expected Temporal")
+            steps = grid.findall("Grid")
+            times = []
+            for step in steps:
+                t = step.find("Time")
+                if t is None or t.get("Value") is None:
+                    self.fail("a step of the time series has no <Time Value>")
+                    return
+                times.append(float(t.get("Value")))
+                self.check_grid(step, args)
+            if any(b <= a for a, b in zip(times, times[1:])):
+                self.fail(f"step times do not rise: {times}")
+            if args.expect_steps is not None and len(steps) != args.expect_steps:
+                self.fail(f"{len(steps)} steps, expected {args.expect_steps}")
+            print(f"time series of {len(steps)} steps, t = {times[0] if times else None} .. "
+                  f"{times[-1] if times else None} s")
+            return
+        if args.expect_steps is not None:
+            self.fail("--expect-steps given, but the file is a single grid")
+        self.check_grid(grid, args)
 
+    def check_grid(self, grid, args):
         geometry = grid.find("Geometry")
         if geometry is None or geometry.get("GeometryType") != "XYZ":
             self.fail("no Geometry with GeometryType XYZ")
@@ -241,6 +268,8 @@ def main():
                         help="check the fields 'u' and 'centroid_z' of test_xdmf")
     parser.add_argument("--expect-max-displacement", type=float, metavar="VALUE",
                         help="expected maximum over vertices of |displacement|")
+    parser.add_argument("--expect-steps", type=int, metavar="N",
+                        help="the file must be a time series (temporal collection) of N steps")
     parser.add_argument("--rtol", type=float, default=1e-6,
                         help="relative tolerance of --expect-max-displacement (default 1e-6)")
     parser.add_argument("--displacement-field", default="displacement", metavar="NAME",

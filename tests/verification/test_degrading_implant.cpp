@@ -78,6 +78,38 @@ TEST(DegradingImplant, StiffnessFollowsTheMetalLeftExactly) {
   EXPECT_LT(corrosion.report().metal_volume, 0.8 * s0 * side * height); // it did corrode
 }
 
+// The film stiffens the space the metal leaves by its fraction: with the metal all gone and
+// a film fraction s in the implant's cells, those cells are the Voigt mix s E_film +
+// (1 − s) E_tissue, constant on planes z = const, so k = (E_t V_t + E_mix V_implant) / L_z²
+// exactly (to CG's tolerance), for s = 0 (tissue only), 0.4 and 1 (film only).
+TEST(DegradingImplant, FilmFillsTheVacatedSpaceByItsFraction) {
+  const auto mesh = bar(MPI_COMM_WORLD);
+  physics::Elasticity<fem::P1> mechanics(mesh);
+  mechanics.fix("zmin");
+  mechanics.fix("zmax", {false, false, true}, [](const physics::Vec3&) {
+    return physics::Vec3{0.0, 0.0, delta};
+  });
+  constexpr double E_film = 10e9;
+  physics::DegradingImplant<fem::P1> implant(mechanics, "metal", {E_metal, 0.0}, {E_tissue, 0.0},
+                                             {{"tissue", {E_tissue, 0.0}}});
+  implant.set_film({E_film, 0.0});
+  const auto cells = static_cast<std::size_t>(mesh.num_cells());
+  const std::vector<double> no_metal(cells, 0.0);
+  const double implant_volume = s0 * side * height, tissue_volume = (L - s0) * side * height;
+  for (const double s : {0.0, 0.4, 1.0}) {
+    (void)implant.update(no_metal, std::vector<double>(cells, s));
+    const double k = -mechanics.reaction_force("zmin")[2] / delta;
+    const double exact =
+        (E_tissue * tissue_volume + (s * E_film + (1 - s) * E_tissue) * implant_volume) /
+        (height * height);
+    EXPECT_NEAR(k, exact, 1e-7 * exact) << "film fraction " << s;
+  }
+  using test_support::expect_input_error;
+  expect_input_error([&] { (void)implant.update(no_metal, std::vector<double>(cells, 1.2)); },
+                     "film fraction 1.2 of cell");
+  expect_input_error([&] { implant.set_film({-1.0, 0.3}); }, "implant film");
+}
+
 TEST(DegradingImplant, BadInputIsNamed) {
   const auto mesh = bar(MPI_COMM_WORLD);
   physics::Elasticity<fem::P1> mechanics(mesh);

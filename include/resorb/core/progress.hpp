@@ -19,8 +19,10 @@ namespace resorb {
 /// pseudo-terminal even when the launcher's goes to a file.
 class Progress {
 public:
-  /// A run that ends at simulated time @p end_time (s), reporting to @p out (stdout).
-  Progress(MPI_Comm comm, double end_time, std::FILE* out = stdout);
+  /// A run from simulated time @p start_time to @p end_time (s), reporting to @p out
+  /// (stdout); the ETA extrapolates the rate since @p start_time (a resumed run starts
+  /// late).
+  Progress(MPI_Comm comm, double end_time, std::FILE* out = stdout, double start_time = 0.0);
   ~Progress();
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
@@ -43,6 +45,7 @@ private:
   bool terminal_ = false;
   bool open_ = false; // a rewritten line is on screen
   double end_time_;
+  double start_time_;
   std::chrono::steady_clock::time_point start_, last_print_;
   std::string line_;
 };

@@ -42,6 +42,10 @@ struct CorrosionSpec {
   std::string hydroxide; ///< `hydroxide`: "published" or "stoichiometric" (default: the medium's)
   double end_time = 0.0; ///< `end_time`, s (required, with a unit)
   double output_interval = 0.0;     ///< `output_interval`, s (default end_time / 24)
+  double checkpoint_interval = 0.0; ///< `checkpoint_interval`, s (default output_interval)
+  /// `stress_assisted`: the mechanics' hydrostatic stress speeds up dissolution (Gutman);
+  /// needs `[boundary]` loads
+  bool stress_assisted = false;
   double dt_initial = 1.0;          ///< `dt_initial`, s
   double dt_max = 3600.0;           ///< `dt_max`, s
   double rtol = 2e-3;               ///< `rtol`: local time-error tolerance
@@ -52,6 +56,13 @@ struct CorrosionSpec {
   /// `replacement_E`, Pa, and `replacement_nu`: the tissue that fills the space the metal
   /// leaves (required when `[boundary]` loads the corroding implant: coupled run).
   std::optional<double> replacement_E, replacement_nu;
+  /// `film_E`, Pa, and `film_nu` (both or neither): the corrosion product's material, which
+  /// fills the space the metal leaves by the model's film fraction
+  std::optional<double> film_E, film_nu;
+  /// `bending_force`, N (coupled runs): a second load case at every output, this lateral
+  /// force (along x, for the whole part) on the first force-loaded group, for the bending
+  /// stiffness; 0 = none
+  double bending_force = 0.0;
   /// `[corrosion.diffusivity_factor]`: group = factor on every species' diffusivity there
   /// (CorrosionParameters::region_diffusivity); groups not listed have 1.
   std::vector<std::pair<std::string, double>> diffusivity_factor;

@@ -63,4 +63,33 @@ void write_xdmf(const mesh::TetMesh& mesh, const std::filesystem::path& director
                 std::string_view basename, std::span<const PointField> point_fields,
                 std::span<const CellField> cell_fields);
 
+/// A time series of fields on one mesh, for ParaView's time controls: step k's fields go to
+/// `<directory>/<basename>_<kkkk>.h5` (step 0's file holds the mesh as well, as
+/// write_xdmf() lays it out), and every write() rewrites `<basename>.xdmf`, a temporal
+/// collection of the steps so far (time in s). As with write_xdmf(), each file is written
+/// under a temporary name and renamed when complete, so the .xdmf on disk always lists
+/// complete steps, even when the run is killed.
+class XdmfTimeSeries {
+public:
+  /// A series with no steps yet; nothing is written until write().
+  XdmfTimeSeries(const mesh::TetMesh& mesh, std::filesystem::path directory, std::string basename);
+  /// Writes the fields of time @p time (s) as the next step. The fields' names, components
+  /// and units must be the same at every step. Collective.
+  /// @throws resorb::Error as write_xdmf()
+  void write(double time, std::span<const PointField> point_fields,
+             std::span<const CellField> cell_fields);
+  /// Continues a series whose first steps (at @p times) an earlier, interrupted run wrote:
+  /// the next write() is step times.size(), and later steps of that run are replaced.
+  void continue_after(std::span<const double> times);
+  /// Times of the steps written, s.
+  [[nodiscard]] const std::vector<double>& times() const { return times_; }
+
+private:
+  [[nodiscard]] std::string step_file(std::size_t step) const;
+  const mesh::TetMesh& mesh_;
+  std::filesystem::path directory_;
+  std::string basename_;
+  std::vector<double> times_;
+};
+
 } // namespace resorb::io

@@ -42,6 +42,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -152,10 +153,16 @@ public:
   [[nodiscard]] double time() const override { return transport_->time(); }
   CorrosionReport step(double t_limit) override;
   [[nodiscard]] CorrosionReport report() const override;
+  /// The transport's state, φ, the metal volume and which nodes the medium has reached.
+  void save(Checkpoint& checkpoint, const std::string& prefix) const override;
+  void restore(const Checkpoint& checkpoint, const std::string& prefix) override;
   /// The level set, pH and every concentration.
   [[nodiscard]] std::vector<fem::Field> output_fields() const override;
   /// The cut-cell volume fraction of {φ > 0} in each cell.
   [[nodiscard]] std::vector<double> metal_fraction() const override;
+  /// The film fraction s = β C_film / (C_cap (1 − ε)) of the cell's mean film
+  /// concentration, clamped to [0, 1], as the diffusivities use it.
+  [[nodiscard]] std::vector<double> film_fraction() const override;
 
   /// The level set φ (m; > 0 in the metal).
   [[nodiscard]] const fem::Field& level_set() const { return phi_; }
@@ -170,6 +177,16 @@ public:
   /// Distance from the metal within which report() takes pH statistics, m (default: the
   /// level set's band).
   void set_ph_distance(double distance) { ph_distance_ = distance; }
+  /// Stress-assisted dissolution: from the next step on, the Mg²⁺ concentration held at
+  /// each metal node, which drives the dissolution flux under diffusion control, is
+  /// f [Mg]_sat, f = gutman_factor(σ_h, V_m = 1 / metal_mg), σ_h the mean of
+  /// @p cell_hydrostatic_stress (Pa, one per owned cell, the metal's own stress) over the
+  /// metal around the node. The bookkeeping stays exact: the conserved sum counts the held
+  /// Mg²⁺ above [Mg]_sat inside the metal, E = Σ_a (c_a − [Mg]_sat) w_a (w_a the metal part
+  /// of node a's lumped volume), so the interface condition is (ρ − c_a) V = flux, and the
+  /// Mg²⁺ that raising c_a puts on the medium's side is dissolved from the metal at the next
+  /// step. Collective.
+  void set_stress(std::span<const double> cell_hydrostatic_stress);
   /// Radius (m) over which the surface's flux density is smoothed into local interface
   /// speeds (default: four of the longest edges of the metal cells on its surface); 0 moves the
   /// whole surface at its mean speed.
@@ -199,6 +216,12 @@ private:
   double layer_time_ = 0.0;           // t₀: by when it is taken from the metal, s (0: at once)
   std::vector<double> layer_hydroxide_share_; // per owned node, of the layer's OH⁻
   double initial_sum_ = 0.0;                  // conserved Mg sum at t = 0, mol
+  // Held Mg²⁺ above [Mg]_sat inside the metal (set_stress()), mol, and the Mg²⁺ a raised
+  // held value put into the medium, to be dissolved from the metal at the next step.
+  double held_excess_ = 0.0, pending_dissolution_ = 0.0;
+  bool stressed_ = false;           // held values differ from [Mg]_sat somewhere
+  std::vector<double> node_excess_; // per local node: held value − [Mg]_sat when last held
+  [[nodiscard]] double held_excess() const; // E of the current φ and held values; collective
   StepReport last_;
   std::vector<char> wetted_; // per local node: uncovered by the medium (never metal again)
 };

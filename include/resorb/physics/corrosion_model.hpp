@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace resorb::physics {
@@ -64,6 +65,18 @@ inline double hydroxide_supersaturation(double mg, double oh, double solubility_
   return value;
 }
 
+/// Gutman's mechanochemical factor on the anodic dissolution rate, exp(σ_h V_m / (R T)):
+/// hydrostatic stress @p hydrostatic_stress (Pa, tension positive) raises the chemical
+/// potential of the metal by σ_h V_m (V_m @p molar_volume, m³/mol; Mg 1.40e-5). At 37 °C
+/// and V_m of Mg, 100 MPa of tension gives 1.72, 100 MPa of compression 0.58 (E. M. Gutman,
+/// Mechanochemistry of Materials, Cambridge Int. Sci. Publ., 1998; applied to Mg implants
+/// e.g. by Gastaldi et al., J. Mech. Behav. Biomed. Mater. 4:352, 2011).
+[[nodiscard]] inline double gutman_factor(double hydrostatic_stress, double molar_volume,
+                                          double temperature = 310.15) {
+  constexpr double gas_constant = 8.314462618; // J/(mol·K)
+  return std::exp(hydrostatic_stress * molar_volume / (gas_constant * temperature));
+}
+
 /// Figures of a corrosion model's current state, the same for every model.
 struct CorrosionReport {
   double time = 0.0;            ///< s
@@ -78,6 +91,11 @@ struct CorrosionReport {
   double balance_error = 0.0; ///< |change of the model's conserved Mg sum| / initial metal Mg
   StepReport transport;       ///< the last transport step (models without one: dt only)
 };
+
+/// Stores @p r under @p key (for CorrosionModel::save()).
+void save_step_report(Checkpoint& checkpoint, const std::string& key, const StepReport& r);
+/// The StepReport save_step_report() stored under @p key. @throws InputError
+[[nodiscard]] StepReport restore_step_report(const Checkpoint& checkpoint, const std::string& key);
 
 /// Transport settings shared by the corrosion models: backward Euler (exact bookkeeping),
 /// adaptive steps on the RMS error norm (rtol 2e-3), first step 1 s, at most 1 h.
@@ -104,6 +122,17 @@ public:
   /// Fraction of each owned cell's volume that is still metal, in [0, 1]: 0 for cells that
   /// were never metal. The mechanics scales the implant's stiffness with it.
   [[nodiscard]] virtual std::vector<double> metal_fraction() const = 0;
+  /// Fraction s in [0, 1] of each owned cell's wet part that the corrosion product (the
+  /// Mg(OH)₂ film) fills; zeros for models without a film. The mechanics gives that part
+  /// the film's modulus (DegradingImplant::set_film()).
+  [[nodiscard]] virtual std::vector<double> film_fraction() const;
+
+  /// Stores the model's state under @p prefix (Checkpoint): what a resumed run needs to take
+  /// the very steps this one would have taken.
+  virtual void save(Checkpoint& checkpoint, const std::string& prefix) const = 0;
+  /// Restores what save() stored, on an object constructed like the saved one (same mesh,
+  /// partition and parameters). @throws InputError when the checkpoint does not fit
+  virtual void restore(const Checkpoint& checkpoint, const std::string& prefix) = 0;
 
   /// Steps until time() == @p t_end, calling @p on_step after each accepted step. Collective.
   void advance_to(double t_end, const std::function<void(const CorrosionReport&)>& on_step = {});

@@ -8,6 +8,7 @@
 #include "resorb/physics/elasticity.hpp"
 #include "resorb/physics/material.hpp"
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,6 +29,10 @@ struct ImplantMechanicsReport {
   double bone_peak_stress = 0.0;    ///< largest cell von Mises stress outside the implant, Pa
   double bone_mean_stress = 0.0;    ///< volume-weighted mean von Mises stress outside it, Pa
   int linear_iterations = 0;        ///< of the solve
+  /// Per owned cell: the metal's own hydrostatic stress (E_metal / E_cell of the cell's,
+  /// Pa; tension positive) in the implant's cells, 0 elsewhere. Drives stress-assisted
+  /// corrosion (MagnesiumCorrosion::set_stress()).
+  std::vector<double> metal_hydrostatic_stress;
 };
 
 /// The mechanics of an implant (cell group @p implant_group) that loses metal over time.
@@ -49,7 +54,16 @@ public:
   /// and solves. Collective.
   /// @throws InputError for a fraction outside [0, 1] or of the wrong size
   /// @throws SolverError when the solve does not converge
-  ImplantMechanicsReport update(std::span<const double> metal_fraction);
+  ///
+  /// With a film material (set_film()) and @p film_fraction (one value in [0, 1] per owned
+  /// cell, CorrosionModel::film_fraction()), the part of an implant cell the metal has left
+  /// is the Voigt mix of film (fraction s) and replacement tissue (1 − s):
+  ///   E = g E_metal + (1 − g) (s E_film + (1 − s) E_replacement), likewise ν.
+  ImplantMechanicsReport update(std::span<const double> metal_fraction,
+                                std::span<const double> film_fraction = {});
+  /// The corrosion product's material (Mg(OH)₂, porous): it then stiffens the space the
+  /// metal leaves by its film fraction. @throws InputError when it is non-physical
+  void set_film(IsotropicMaterial film);
 
   /// Per owned cell: 1 in the implant's cells, 0 elsewhere.
   [[nodiscard]] const std::vector<char>& implant_cells() const { return implant_; }
@@ -57,6 +71,7 @@ public:
 private:
   Elasticity<Element>& mechanics_;
   IsotropicMaterial metal_, replacement_;
+  std::optional<IsotropicMaterial> film_;
   std::vector<char> implant_;  // per owned cell
   std::vector<double> E_, nu_; // per owned cell, the implant's entries rewritten
 };

@@ -6,6 +6,7 @@
 ///   ∫_Ω σ(u) : ε(v) dx = ∫_Ω f · v dx + ∫_Γ_N t · v ds,
 ///   σ = λ tr(ε) I + 2 μ ε,  ε = (∇u + ∇uᵀ) / 2.
 
+#include "resorb/core/checkpoint.hpp"
 #include "resorb/core/record.hpp"
 #include "resorb/core/timer.hpp"
 #include "resorb/fem/dirichlet.hpp"
@@ -86,6 +87,11 @@ public:
   /// @throws InputError when a cell has no material
   solvers::SolveReport solve(const solvers::LinearSolverSettings& settings = {});
 
+  /// Stores the displacement under @p prefix (a resumed run's re-solves start from it).
+  void save(Checkpoint& checkpoint, const std::string& prefix) const;
+  /// Restores what save() stored. @throws InputError when it does not fit this problem
+  void restore(const Checkpoint& checkpoint, const std::string& prefix);
+
   /// PETSc options prefix of the solver unless the settings name another.
   static constexpr const char* options_prefix = "elasticity_";
 
@@ -157,6 +163,9 @@ private:
   std::string pc_type_;                 // from the settings ("" = the default above)
   bool p_multigrid_ = false;            // decided with the matrix (ensure_matrix)
   std::unique_ptr<LinearLevel> linear_;
+  std::unique_ptr<solvers::LinearSolver> solver_; // kept for re-solves with the same settings
+  solvers::LinearSolverSettings solver_settings_; // what solver_ was built with
+  bool solved_ = false;                           // u_ holds a solution (a re-solve's guess)
   bool linear_stale_ = true; // constraints changed since the P1 level was built
   PhaseTimer timer_;
 };

@@ -148,6 +148,9 @@ public:
   [[nodiscard]] std::vector<fem::Field> output_fields() const override;
   /// 1 − D_e for metal cells still present, 0 for removed cells and other groups.
   [[nodiscard]] std::vector<double> metal_fraction() const override;
+  /// Cell states, exposure and removal times, pitting factors in use, the transport.
+  void save(Checkpoint& checkpoint, const std::string& prefix) const override;
+  void restore(const Checkpoint& checkpoint, const std::string& prefix) override;
   /// Per-cell fields for a viewer: "damage" (D; 1 for removed, 0 outside the metal),
   /// "pitting_factor" (λ in use; 0 outside the metal) and "corrosion_state" (0 other group,
   /// 1 intact, 2 corroding, 3 removed).

@@ -11,6 +11,7 @@
 /// node by node and conserve what their stoichiometry conserves at every node; the mass
 /// matrix is lumped by default (monotone, no spurious undershoots at sharp fronts) or
 /// consistent.
+#include "resorb/core/checkpoint.hpp"
 #include "resorb/core/timer.hpp"
 #include "resorb/fem/dirichlet.hpp"
 #include "resorb/fem/dof_map.hpp"
@@ -107,6 +108,15 @@ public:
   /// last step (e.g. a coupled model's initial constraint values) counts neither as flux
   /// nor as production.
   void reset_history();
+
+  /// Stores the state under @p prefix: concentrations and their step history, time, the
+  /// proposed step, balances, sources and constraints, so that restore() continues with
+  /// exactly the steps this object would have taken.
+  void save(Checkpoint& checkpoint, const std::string& prefix) const;
+  /// Restores what save() stored under @p prefix, on the same mesh and partition (the
+  /// species and settings come from the constructor, as in the saved run).
+  /// @throws InputError naming the entry when the checkpoint does not fit this problem
+  void restore(const Checkpoint& checkpoint, const std::string& prefix);
 
   /// Current time, s.
   [[nodiscard]] double time() const { return time_; }
