@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Draws the key curves of a `resorb run` corrosion run: mass loss, H2, pH near the implant
-and (coupled runs) the implant's axial stiffness versus time, from DIR/timeseries.csv, into
+and (coupled runs) the implant's axial (and bending) stiffness versus time, from DIR/timeseries.csv, into
 DIR/timeseries.png. Several DIRs: one curve per run in each panel, into the first DIR's
 PNG unless --output says otherwise.
 
@@ -51,10 +51,15 @@ def main():
                              label=f"{name} min-max")
         if coupled:
             k0 = r["axial_stiffness_N_per_m"][0]
-            axes[3].plot(t, [100 * k / k0 for k in r["axial_stiffness_N_per_m"]], marker=".",
-                         label=f"{name} ({k0 / 1e6:.3g} N/mm at t = 0)")
+            line = axes[3].plot(t, [100 * k / k0 for k in r["axial_stiffness_N_per_m"]],
+                                marker=".", label=f"{name} axial ({k0 / 1e6:.3g} N/mm at t = 0)")[0]
+            if "bending_stiffness_N_per_m" in r:
+                b0 = r["bending_stiffness_N_per_m"][0]
+                axes[3].plot(t, [100 * b / b0 for b in r["bending_stiffness_N_per_m"]], ls="--",
+                             color=line.get_color(),
+                             label=f"{name} bending ({b0 / 1e6:.3g} N/mm at t = 0)")
     titles = ["mass loss (%)", "H$_2$ released (mL, 37 °C, 1 atm)", "pH near the implant",
-              "axial stiffness (% of initial)"]
+              "stiffness (% of initial)"]
     for ax, title in zip(axes, titles):
         ax.set_xlabel("time (days)")
         ax.set_ylabel(title)

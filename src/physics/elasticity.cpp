@@ -280,7 +280,7 @@ solvers::SolveReport Elasticity<Element>::solve(const solvers::LinearSolverSetti
            a.atol == b.atol && a.max_iterations == b.max_iterations &&
            a.options_prefix == b.options_prefix;
   };
-  const bool reuse = solver_ && !p_multigrid_ && same(tuned, solver_settings_);
+  const bool reuse = settings.reuse && solver_ && !p_multigrid_ && same(tuned, solver_settings_);
   if (!reuse) {
     solver_ = std::make_unique<solvers::LinearSolver>(mesh_.comm(), tuned);
     solver_settings_ = tuned;
@@ -302,7 +302,7 @@ solvers::SolveReport Elasticity<Element>::solve(const solvers::LinearSolverSetti
   }
   // Start from the prescribed values so the constrained rows hold from the first iterate;
   // a re-solve from the last displacement with them imposed.
-  if (solved_) {
+  if (solved_ && settings.reuse) {
     constraints_.impose(u_.vec());
     RESORB_PETSC(KSPSetInitialGuessNonzero(solver_->ksp(), PETSC_TRUE));
   } else {

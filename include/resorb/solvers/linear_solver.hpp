@@ -27,6 +27,11 @@ struct LinearSolverSettings {
   /// that the command line and `[solver] petsc_options` can still override. They stay in
   /// the database under options_prefix, so later solvers with the same prefix share them.
   OptionList default_options;
+  /// Re-solves of the same problem (new coefficients, same sparsity) keep the Krylov solver
+  /// and the preconditioner's structure (GAMG: aggregates and prolongators, with
+  /// `-pc_gamg_reuse_interpolation`) and start from the last solution; false builds
+  /// everything afresh and starts from zero (benchmarks/RESULTS.md: what reuse saves).
+  bool reuse = true;
 };
 
 /// Outcome of one solve.
