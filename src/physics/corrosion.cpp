@@ -1,6 +1,7 @@
 #include "resorb/physics/corrosion.hpp"
 
 #include "resorb/core/error.hpp"
+#include "resorb/core/log.hpp"
 #include "resorb/core/mpi.hpp"
 #include "resorb/fem/level_set.hpp"
 #include "resorb/mesh/cut_cell.hpp"
@@ -287,6 +288,10 @@ MagnesiumCorrosion::MagnesiumCorrosion(const mesh::TetMesh& mesh, std::string_vi
                                species("Cl-", -1, p.initial_cl, p.diffusivity_cl),
                                species("Mg(OH)2", 0, 0.0, 0.0)};
   const double ds = p.film_beta / (p.film_capacity * (1.0 - p.film_porosity)); // ∂s/∂C_film
+  // The film acts through its volume fraction s: its time error is measured on s (a film
+  // with β = 0 takes no volume: the medium's tolerance).
+  if (ds > 0)
+    list[3].error_atol = film_fraction_tolerance / ds;
   const bool balanced = p.hydroxide == CorrosionParameters::Hydroxide::stoichiometric;
   const double ksp = p.solubility_product;
   Reaction formation{"film formation",
@@ -350,6 +355,10 @@ MagnesiumCorrosion::MagnesiumCorrosion(const mesh::TetMesh& mesh, std::string_vi
   }
   transport_ = std::make_unique<ReactionDiffusion>(mesh, std::move(list), std::move(reactions),
                                                    std::move(settings));
+  if (balanced)
+    transport_->set_update_limiter([ksp](const double* old, double* updated) {
+      return limit_hydroxide_step(old, updated, ksp);
+    });
   // Inside the metal: Mg²⁺ at saturation (its nodes are constrained), the other species at
   // their medium values (they cannot move there: the metal's diffusivity is zero).
   update_coefficients();
@@ -560,14 +569,24 @@ CorrosionReport MagnesiumCorrosion::step(double t_limit) {
   }
   // Uncovered nodes change the problem between steps; the time-error estimate (which
   // extrapolates the last steps) would read that jump as error, so the history restarts.
-  if (update_metal_nodes())
+  const bool uncovered = update_metal_nodes();
+  if (uncovered)
     transport_->reset_history();
   // The interface may move at most a quarter of the band per step, and at local speeds a
   // fifth of a cell: the shape then lags the flux by first order in the move per step (the
   // two-media slab: 3 % deeper at a cell per step, 0.8 % at a fifth; test_corrosion).
   const double move_limit = (smoothing_radius_ > 0 ? 0.05 : 0.25) * band_;
+  const double proposed = transport_->next_dt();
   if (largest_move > 0)
     transport_->limit_next_dt(last_.dt * move_limit / largest_move);
+  // What sets the steps (verbosity 2): the error control, the surface's move or an event.
+  log::detail(mesh_.comm(),
+              "corrosion: t = {:.6g} s, dt {:.4g} s (error {:.3g}, {} rejected, {} Newton), "
+              "next {:.4g} s (error control {:.4g} s, surface move {:.4g} s){}",
+              last_.time, last_.dt, last_.error, last_.rejected, last_.newton_iterations,
+              transport_->next_dt(), proposed,
+              largest_move > 0 ? last_.dt * move_limit / largest_move : 0.0,
+              uncovered ? ", nodes uncovered" : "");
   return report();
 }
 
@@ -679,12 +698,19 @@ void MagnesiumCorrosion::set_stress(std::span<const double> cell_hydrostatic_str
 void save_step_report(Checkpoint& checkpoint, const std::string& key, const StepReport& r) {
   checkpoint.put(key, std::vector{r.time, r.dt, static_cast<double>(r.newton_iterations),
                                   static_cast<double>(r.linear_iterations),
-                                  static_cast<double>(r.rejected), r.error});
+                                  static_cast<double>(r.rejected), r.error,
+                                  static_cast<double>(r.newton_failures)});
 }
 
 StepReport restore_step_report(const Checkpoint& checkpoint, const std::string& key) {
-  const auto v = checkpoint.get(key, 6);
-  return {v[0], v[1], static_cast<int>(v[2]), static_cast<int>(v[3]), static_cast<int>(v[4]), v[5]};
+  const auto v = checkpoint.get(key, 7);
+  return {v[0],
+          v[1],
+          static_cast<int>(v[2]),
+          static_cast<int>(v[3]),
+          static_cast<int>(v[4]),
+          v[5],
+          static_cast<int>(v[6])};
 }
 
 void MagnesiumCorrosion::save(Checkpoint& checkpoint, const std::string& prefix) const {

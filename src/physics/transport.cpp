@@ -129,6 +129,9 @@ struct ReactionDiffusion::Solver {
   static PetscErrorCode clip(SNESLineSearch, Vec x, Vec, Vec w, PetscBool*, PetscBool* changed,
                              void* context) {
     auto* self = static_cast<ReactionDiffusion*>(context);
+    *changed = PETSC_FALSE;
+    if (!self->settings_.nonnegative && !self->update_limiter_)
+      return 0; // the same on every rank: settings and limiter are set collectively
     const double atol = self->settings_.atol;
     const PetscScalar* old = nullptr;
     PetscScalar* values = nullptr;
@@ -137,10 +140,23 @@ struct ReactionDiffusion::Solver {
     PetscCall(VecGetArrayRead(x, &old));
     PetscCall(VecGetArray(w, &values));
     bool clipped = false;
-    for (PetscInt k = 0; k < size; ++k) {
+    for (PetscInt k = 0; self->settings_.nonnegative && k < size; ++k) {
       const double floor = (old[k] >= 0.0 ? 0.1 * old[k] : 2.0 * old[k]) - atol;
       if (values[k] < floor && !self->constraints_.constrained(static_cast<std::size_t>(k))) {
         values[k] = floor;
+        clipped = true;
+      }
+    }
+    if (self->update_limiter_) {
+      const auto ns = static_cast<std::size_t>(self->num_species());
+      std::array<double, max_species> kept{};
+      for (std::size_t first = 0; first + ns <= static_cast<std::size_t>(size); first += ns) {
+        std::copy_n(values + first, ns, kept.begin());
+        if (!self->update_limiter_(old + first, values + first))
+          continue;
+        for (std::size_t i = 0; i < ns; ++i)
+          if (self->constraints_.constrained(first + i))
+            values[first + i] = kept[i];
         clipped = true;
       }
     }
@@ -221,6 +237,12 @@ ReactionDiffusion::ReactionDiffusion(const mesh::TetMesh& mesh, std::vector<Spec
                    fmt::format("transport: species '{}': initial concentration {} mol/m^3 must "
                                "be >= 0",
                                sp.name, sp.initial));
+    RESORB_REQUIRE(!sp.error_atol || (*sp.error_atol > 0 && std::isfinite(*sp.error_atol)),
+                   InputError,
+                   fmt::format("transport: species '{}': error tolerance {} mol/m^3 must be "
+                               "positive",
+                               sp.name, sp.error_atol.value_or(0.0)));
+    error_atol_.push_back(sp.error_atol.value_or(s.atol));
   }
   base_diffusivity_.assign(un * static_cast<std::size_t>(mesh.num_cells()), 0.0);
   for (std::size_t i = 0; i < un; ++i) {
@@ -385,8 +407,9 @@ ReactionDiffusion::ReactionDiffusion(const mesh::TetMesh& mesh, std::vector<Spec
   RESORB_PETSC(SNESGetLineSearch(snes, &search));
   RESORB_PETSC(SNESLineSearchSetType(search, settings_.line_search.c_str()));
   solvers::read_options_checked(prefix, [&] { RESORB_PETSC(SNESSetFromOptions(snes)); });
-  if (settings_.nonnegative)
-    RESORB_PETSC(SNESLineSearchSetPostCheck(search, &Solver::clip, this));
+  // The post-check bounds the iterate (nonnegative) and applies the update limiter; it is
+  // installed always and does nothing when neither is asked for.
+  RESORB_PETSC(SNESLineSearchSetPostCheck(search, &Solver::clip, this));
   configure_preconditioner(user_pc == PETSC_TRUE);
 }
 
@@ -575,6 +598,10 @@ void ReactionDiffusion::restore(const Checkpoint& checkpoint, const std::string&
       constraints_.set(dof, values[dof]);
     else if (constraints_.constrained(dof))
       constraints_.release(dof);
+}
+
+void ReactionDiffusion::set_update_limiter(NodeUpdateLimiter limiter) {
+  update_limiter_ = std::move(limiter);
 }
 
 void ReactionDiffusion::reset_history() {
@@ -811,7 +838,8 @@ double ReactionDiffusion::error_estimate(double dt) const {
     if (constraints_.constrained(static_cast<std::size_t>(k)))
       continue;
     const double predicted = w.w0 * p0[k] + w.w1 * p1[k] + w.w2 * p2[k];
-    const double scale = settings_.atol + settings_.control.rtol * std::abs(u[k]);
+    const double scale = error_atol_[static_cast<std::size_t>(k % num_species())] +
+                         settings_.control.rtol * std::abs(u[k]);
     const double e = factor * std::abs(u[k] - predicted) / scale;
     largest = std::max(largest, e);
     squares += e * e;
@@ -877,6 +905,8 @@ StepReport ReactionDiffusion::step(double t_limit) {
       return report;
     }
     ++report.rejected;
+    if (!ok)
+      ++report.newton_failures;
     const double retry = ok ? settings_.control.next(dt, error, p) : 0.25 * dt;
     log::detail(mesh_.comm(),
                 "transport: step {:.4g} s at t = {:.6g} s rejected ({}); retrying "

@@ -13,7 +13,10 @@
 #include <petscsys.h>
 
 #include <cmath>
+#include <iostream>
+#include <optional>
 #include <string>
+#include <utility>
 
 using namespace resorb;
 using physics::Reaction;
@@ -173,11 +176,49 @@ TEST(Transport, BadInputNamesTheCulprit) {
         physics::ReactionDiffusion p(mesh, {species("A", 0.0, 1e-9)}, {}, s);
       },
       "dt_min");
+  expect_input_error(
+      [&] {
+        auto s = species("film", 0.0, 0.0);
+        s.error_atol = -1.0;
+        physics::ReactionDiffusion p(mesh, {species("A", 0.0, 1e-9), s}, {});
+      },
+      "species 'film': error tolerance");
   // A user's bad PETSc option under the transport prefix is bad input naming the option.
   ASSERT_EQ(PetscOptionsSetValue(nullptr, "-transport_pc_type", "no_such_pc"), 0);
   expect_input_error([&] { physics::ReactionDiffusion p(mesh, {species("A", 0.0, 1e-9)}, {}); },
                      "-transport_pc_type no_such_pc");
   ASSERT_EQ(PetscOptionsClearValue(nullptr, "-transport_pc_type"), 0);
+}
+
+// A species' own error tolerance: a fast-decaying one with a loose error_atol no longer
+// sets the steps, and leaves the other species' error control (and its result to the
+// tolerance) alone.
+TEST(Transport, SpeciesErrorToleranceSetsWhoControlsTheSteps) {
+  const auto mesh = slab();
+  auto run = [&](std::optional<double> fast_atol) {
+    auto fast = species("fast", 100.0, 0.0), slow = species("slow", 1.0, 0.0);
+    fast.error_atol = fast_atol;
+    Reaction decay{"fast decay", 1e-2, {{"fast", 1.0}}, {{"fast", -1.0}}, {}};
+    Reaction slow_decay{"slow decay", 1e-4, {{"slow", 1.0}}, {{"slow", -1.0}}, {}};
+    physics::TransportSettings settings;
+    settings.dt_initial = 1.0;
+    settings.atol = 1e-6;
+    settings.control.rtol = 1e-3;
+    physics::ReactionDiffusion problem(mesh, {fast, slow}, {decay, slow_decay}, settings);
+    const double start = problem.amount(1);
+    int steps = 0;
+    problem.advance_to(3600.0, [&](const physics::StepReport&) { ++steps; });
+    return std::pair{steps, problem.amount(1) / start};
+  };
+  const auto [tight_steps, tight_slow] = run(std::nullopt);
+  const auto [loose_steps, loose_slow] = run(1e3);
+  std::cerr << "steps: fast at atol " << tight_steps << ", fast at its own tolerance "
+            << loose_steps << "\n";
+  const double exact = std::exp(-1e-4 * 3600.0);
+  EXPECT_LT(loose_steps, tight_steps / 2);
+  EXPECT_GT(loose_steps, 3);
+  EXPECT_NEAR(tight_slow, exact, 5e-3 * exact);
+  EXPECT_NEAR(loose_slow, exact, 5e-3 * exact);
 }
 
 // When Newton cannot converge even on the smallest step, the run stops with a SolverError

@@ -16,6 +16,7 @@
 // medium turns alkaline. On 2 ranks the time series equals the one-rank series.
 #include <resorb/core/error.hpp>
 #include <resorb/core/mpi.hpp>
+#include <resorb/io/corrosion_data.hpp>
 #include <resorb/mesh/box.hpp>
 #include <resorb/meshes/geometries.hpp>
 #include <resorb/physics/corrosion.hpp>
@@ -341,6 +342,46 @@ TEST(Corrosion, BicarbonateBufferHoldsThePhUntilOverwhelmed) {
   EXPECT_LT(held.second, 8.3);
   EXPECT_LT(held.first, unbuffered - 1.5);
   EXPECT_GT(overwhelmed.second, 10.5);
+}
+
+// Newton at the film's switch: with [Mg²⁺] near saturation at the metal the formation drive
+// is concave above the Mg(OH)₂ solubility, and a Newton step from a supersaturated iterate
+// lands far below it, where the next step no longer sees the film and jumps back (a
+// two-cycle that failed at any step). limit_hydroxide_step() stops such a step at saturation.
+// The main job's chemistry (WE43 in vivo) on the bar for a day: no Newton failure with the
+// limiter; without it (the check that this test can fail) the failures return.
+TEST(Corrosion, NewtonConvergesWhereTheFilmSwitches) {
+  const auto p = io::corrosion_parameters(io::read_alloy("we43"), "in_vivo");
+  const auto mesh = bar(MPI_COMM_WORLD, 40);
+  auto failures = [&](bool limited) {
+    physics::MagnesiumCorrosion model(mesh, "metal", p);
+    if (!limited)
+      model.transport().set_update_limiter(nullptr);
+    int count = 0;
+    model.advance_to(86400.0, [&](const physics::CorrosionReport& r) {
+      count += r.transport.newton_failures;
+      EXPECT_LT(r.balance_error, 1e-9);
+    });
+    return count;
+  };
+  const int with = failures(true), without = failures(false);
+  std::cerr << "Newton failures in a day: " << with << " limited, " << without << " not\n";
+  EXPECT_EQ(with, 0);
+  EXPECT_GT(without, 0);
+}
+
+// The step after a switch: the film's error counts on its volume fraction s
+// (film_fraction_tolerance), not in mol/m³ as the dissolved species.
+TEST(Corrosion, FilmErrorIsMeasuredOnItsVolumeFraction) {
+  const auto p = io::corrosion_parameters(io::read_alloy("we43"), "in_vivo");
+  const auto mesh = bar(MPI_COMM_WORLD, 10);
+  physics::MagnesiumCorrosion model(mesh, "metal", p);
+  const auto& film = model.transport().species()[3];
+  ASSERT_EQ(film.name, "Mg(OH)2");
+  ASSERT_TRUE(film.error_atol.has_value());
+  const double ds = p.film_beta / (p.film_capacity * (1.0 - p.film_porosity));
+  EXPECT_NEAR(*film.error_atol * ds, physics::MagnesiumCorrosion::film_fraction_tolerance, 1e-15);
+  EXPECT_FALSE(model.transport().species()[1].error_atol.has_value()); // OH⁻: the medium's
 }
 
 // The free OH⁻ of a solution saturated with Mg(OH)₂: (m + w/2) w² = K_sp.

@@ -149,6 +149,11 @@ public:
 
   /// Transport settings for corrosion: backward Euler (exact bookkeeping), adaptive.
   [[nodiscard]] static TransportSettings defaults();
+  /// Absolute tolerance of the film's volume fraction s in the local-error estimate (the
+  /// film's error_atol is this over ∂s/∂C). In vivo the film switches on and off at
+  /// supersaturation with s ~ 1e-6; at the medium's 1e-3 mol/m³ those switches, not the
+  /// dissolution, set the steps (measured: 440 against 89 steps in 3 weeks, RESULTS.md).
+  static constexpr double film_fraction_tolerance = 1e-4;
 
   [[nodiscard]] double time() const override { return transport_->time(); }
   CorrosionReport step(double t_limit) override;

@@ -65,6 +65,27 @@ inline double hydroxide_supersaturation(double mg, double oh, double solubility_
   return value;
 }
 
+/// Newton-step limiter for the film's formation drive (TransportSettings, see
+/// ReactionDiffusion::set_update_limiter): a node whose iterate was supersaturated
+/// ([OH⁻] above [OH⁻]_sat = √(K_sp / [Mg²⁺]), the film forming) and whose Newton update falls
+/// below saturation is set to saturation, where the drive's slope is still seen. Why: with
+/// [Mg²⁺] near 5.5 mol/L (at and next to the metal) the drive is concave above saturation, so
+/// its tangent from a strongly supersaturated iterate reaches far below saturation (measured:
+/// [OH⁻] 1.7e-3 → −8e-4 mol/m³), onto the flat side where the next tangent no longer sees the
+/// film forming and jumps back: a two-cycle that failed Newton at any step size (the in-vivo
+/// screw: 58 failed steps in 3 weeks, each cutting the step to ~1 s). @p old and @p updated
+/// hold a node's [Mg²⁺] and [OH⁻] at indices 0 and 1. Returns true when it moved @p updated.
+inline bool limit_hydroxide_step(const double* old, double* updated, double solubility_product) {
+  if (old[0] <= 0.0 || updated[0] <= 0.0)
+    return false;
+  const double old_saturation = std::sqrt(solubility_product / old[0]);
+  const double new_saturation = std::sqrt(solubility_product / updated[0]);
+  if (old[1] <= old_saturation || updated[1] >= new_saturation)
+    return false;
+  updated[1] = new_saturation;
+  return true;
+}
+
 /// Gutman's mechanochemical factor on the anodic dissolution rate, exp(σ_h V_m / (R T)):
 /// hydrostatic stress @p hydrostatic_stress (Pa, tension positive) raises the chemical
 /// potential of the metal by σ_h V_m (V_m @p molar_volume, m³/mol; Mg 1.40e-5). At 37 °C

@@ -34,6 +34,10 @@ struct Species {
   std::vector<std::pair<std::string, double>> diffusivity;
   std::optional<double> default_diffusivity; ///< m²/s for cell groups not in diffusivity
   std::vector<SpeciesBoundary> boundaries;   ///< boundary conditions
+  /// Absolute error scale of this species in the local-error estimate, mol/m³ (empty:
+  /// TransportSettings::atol). For a species whose effect is through a derived quantity
+  /// (a film through its volume fraction), the tolerance of that quantity in mol/m³.
+  std::optional<double> error_atol;
 };
 
 /// Value and gradient of a dimensionless factor g(u) that multiplies a reaction's rate

@@ -68,6 +68,7 @@ struct StepReport {
   int linear_iterations = 0; ///< Krylov iterations of the accepted step (all Newton steps)
   int rejected = 0;          ///< attempts rejected before this one (error or Newton failure)
   double error = 0.0;        ///< weighted local-error estimate (<= 1 when adaptive)
+  int newton_failures = 0;   ///< of the rejected attempts, those whose Newton did not converge
 };
 
 /// Reaction–diffusion of a list of species (chemistry as data, see species.hpp).
@@ -122,6 +123,16 @@ public:
   [[nodiscard]] double time() const { return time_; }
   /// Step proposed for the next step, s.
   [[nodiscard]] double next_dt() const { return dt_next_; }
+
+  /// Adjusts one node's Newton iterate: given the node's species values before (@p old) and
+  /// after (@p updated, writable) a Newton step, moves @p updated and returns true when it
+  /// changed it. Constrained entries are restored afterwards.
+  using NodeUpdateLimiter = std::function<bool(const double* old, double* updated)>;
+  /// Installs @p limiter, applied to every owned node after each Newton step (after the
+  /// TransportSettings::nonnegative bound): chemistry that switches on or off at a state
+  /// (a solubility limit) can keep Newton from stepping across the switch into the region
+  /// where its linearisation no longer sees the reaction. Collective (the same on every rank).
+  void set_update_limiter(NodeUpdateLimiter limiter);
   /// Takes one accepted step that ends at most at @p t_limit (exactly there when the
   /// proposed step would pass it). Rejected attempts are retried with smaller steps.
   /// Collective.
@@ -228,7 +239,9 @@ private:
   std::vector<double> constraint_flux_;             // per local DOF, mol/s
   std::vector<double> node_rates_, node_jacobians_; // reactions per local node
   std::string last_failure_;                        // why the last attempt failed
-  double volume_ = 0.0;                             // of the mesh, m³
+  std::vector<double> error_atol_;                  // per species, mol/m³
+  NodeUpdateLimiter update_limiter_;
+  double volume_ = 0.0; // of the mesh, m³
   PhaseTimer timer_;
 };
 
