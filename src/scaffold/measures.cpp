@@ -14,44 +14,70 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <string_view>
 
 namespace resorb::scaffold {
 
-SolidMeasures measure_solid(MPI_Comm comm, const ScalarField& level, const Point& lo,
-                            const Point& hi, int cells_per_side) {
+namespace {
+
+/// @p level interpolated on the box mesh (n cells along the longest side). The mesh is
+/// returned with the field, which refers to it.
+struct LevelOnBox {
+  std::unique_ptr<mesh::TetMesh> mesh; // held by pointer: the DofMap refers to it
+  std::unique_ptr<fem::DofMap> dofmap;
+  std::unique_ptr<fem::Field> psi;
+};
+
+LevelOnBox level_on_box(MPI_Comm comm, const ScalarField& level, const Point& lo, const Point& hi,
+                        int cells_per_side, std::string_view what) {
   RESORB_REQUIRE(cells_per_side >= 2, InputError,
-                 fmt::format("measure_solid: {} cells per side (at least 2)", cells_per_side));
+                 fmt::format("{}: {} cells per side (at least 2)", what, cells_per_side));
   double longest = 0.0;
   for (std::size_t i = 0; i < 3; ++i) {
-    RESORB_REQUIRE(
-        lo[i] < hi[i], InputError,
-        fmt::format("measure_solid: empty box on axis {} ({} >= {} m)", i, lo[i], hi[i]));
+    RESORB_REQUIRE(lo[i] < hi[i], InputError,
+                   fmt::format("{}: empty box on axis {} ({} >= {} m)", what, i, lo[i], hi[i]));
     longest = std::max(longest, hi[i] - lo[i]);
   }
   std::array<int, 3> n{};
   for (std::size_t i = 0; i < 3; ++i)
     n[i] = std::max(1, static_cast<int>(std::lround(cells_per_side * (hi[i] - lo[i]) / longest)));
-  const auto mesh = mesh::make_box(comm, n, lo, hi);
-  const fem::DofMap dofmap(mesh, 1);
-  fem::Field psi(dofmap, 1, "solid level", "1");
+  LevelOnBox out{std::make_unique<mesh::TetMesh>(mesh::make_box(comm, n, lo, hi)), nullptr,
+                 nullptr};
+  out.dofmap = std::make_unique<fem::DofMap>(*out.mesh, 1);
+  out.psi = std::make_unique<fem::Field>(*out.dofmap, 1, "solid level", "m");
+  // Owned and ghost nodes alike: each rank evaluates the same function at the same point.
+  const auto x = out.dofmap->node_coordinates();
   {
-    // Owned and ghost nodes alike: each rank evaluates the same function at the same point.
-    const auto x = dofmap.node_coordinates();
-    la::LocalWrite v(psi.vec());
-    for (LocalIndex a = 0; a < dofmap.index_map().size_local(); ++a) {
+    la::LocalWrite v(out.psi->vec());
+    for (LocalIndex a = 0; a < out.dofmap->index_map().size_local(); ++a) {
       const auto k = 3 * static_cast<std::size_t>(a);
       v[a] = level({x[k], x[k + 1], x[k + 2]});
     }
   }
+  return out;
+}
+
+} // namespace
+
+SolidMeasures measure_solid(MPI_Comm comm, const ScalarField& level, const Point& lo,
+                            const Point& hi, int cells_per_side) {
+  const auto box = level_on_box(comm, level, lo, hi, cells_per_side, "measure_solid");
   SolidMeasures m;
   m.region_volume = (hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2]);
-  m.solid_volume = fem::positive_volume(psi);
-  m.surface_area = fem::zero_set_area(psi);
+  m.solid_volume = fem::positive_volume(*box.psi);
+  m.surface_area = fem::zero_set_area(*box.psi);
   m.solid_fraction = m.solid_volume / m.region_volume;
   m.porosity = 1.0 - m.solid_fraction;
   m.specific_surface = m.solid_volume > 0 ? m.surface_area / m.solid_volume : 0.0;
   m.surface_density = m.surface_area / m.region_volume;
   return m;
+}
+
+mesh::TriangleSurface solid_surface(MPI_Comm comm, const ScalarField& level, const Point& lo,
+                                    const Point& hi, int cells_per_side) {
+  const auto box = level_on_box(comm, level, lo, hi, cells_per_side, "solid_surface");
+  return mesh::weld(fem::gather_zero_set(*box.psi));
 }
 
 SolidMeasures measure_unit_cell(MPI_Comm comm, CellType type, Variant variant, double threshold,

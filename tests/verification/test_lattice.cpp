@@ -15,17 +15,26 @@
 // - The cell gradients (the level is scaled to a distance by them) are the derivatives.
 // Runs on 1 and 2 ranks (the measures are collective).
 #include <resorb/core/error.hpp>
+#include <resorb/core/mpi.hpp>
+#include <resorb/io/stl.hpp>
+#include <resorb/mesh/triangle_surface.hpp>
 #include <resorb/scaffold/lattice.hpp>
 #include <resorb/scaffold/measures.hpp>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "expect_error.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <numbers>
+#include <string>
 #include <utility>
 
 using namespace resorb;
@@ -197,6 +206,43 @@ TEST(Lattice, AllSolidLatticeInACylinderMeasuresTheCylinder) {
   }
   EXPECT_LT(std::abs(missing), 0.02);
   EXPECT_GT(previous / missing, 3.0); // second order
+}
+
+// The printable surface: a gyroid scaffold in a cylinder inside the box is closed and
+// consistently oriented, and encloses exactly the measured solid (both are the same P1
+// interpolant's); on every rank the same.
+TEST(Lattice, ScaffoldSurfaceIsWatertightAndEnclosesTheSolid) {
+  const auto shape = scaffold::BoundingShape::cylinder({0.5, 0.5, 0.1}, {0, 0, 1}, 0.3, 0.8);
+  const scaffold::Lattice gyroid(CellType::gyroid, Variant::sheet, 0.25, 0.4);
+  const auto level = scaffold::scaffold_level(gyroid, shape);
+  const auto surface = scaffold::solid_surface(MPI_COMM_WORLD, level, {0, 0, 0}, {1, 1, 1}, 40);
+  const auto measured = scaffold::measure_solid(MPI_COMM_WORLD, level, {0, 0, 0}, {1, 1, 1}, 40);
+  const auto defects = mesh::check_closed(surface);
+  EXPECT_TRUE(defects.closed()) << defects.open_edges << " open, " << defects.non_manifold_edges
+                                << " non-manifold, " << defects.misoriented_edges << " misoriented";
+  EXPECT_NEAR(mesh::enclosed_volume(surface), measured.solid_volume, 1e-10 * measured.solid_volume);
+  EXPECT_NEAR(mesh::area(surface), measured.surface_area, 1e-10 * measured.surface_area);
+  EXPECT_EQ(mesh::euler_characteristic(surface) % 2, 0);
+  std::cerr << "scaffold surface: " << surface.triangles.size() << " triangles, Euler "
+            << mesh::euler_characteristic(surface) << "\n";
+
+  // An independent checker, admesh, on the binary STL: nothing to fix.
+  if (mpi::rank(MPI_COMM_WORLD) != 0)
+    return;
+  const auto dir = std::filesystem::temp_directory_path() / "resorb_test_lattice";
+  std::filesystem::create_directories(dir);
+  io::write_stl(dir / "gyroid.stl", surface, "resorb test_lattice gyroid sheet", 10.0);
+  const auto report = dir / "admesh.txt";
+  const std::string command = fmt::format("{} '{}' > '{}' 2>&1", RESORB_ADMESH,
+                                          (dir / "gyroid.stl").string(), report.string());
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  std::ifstream in(report);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const char* line : {"Total disconnected facets        :     0                   0",
+                           "Degenerate facets     :     0", "Edges fixed           :     0",
+                           "Facets reversed       :     0", "Backwards edges       :     0",
+                           "Normals fixed         :     0"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
 }
 
 // ∇f against central differences, for every cell type.

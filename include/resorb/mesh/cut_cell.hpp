@@ -36,12 +36,35 @@ RESORB_HOST_DEVICE inline double tet_volume(const double* a, const double* b, co
   return (det < 0 ? -det : det) / 6.0;
 }
 
-/// Point where φ changes sign on the edge from vertex a (φ_a) to vertex b (φ_b).
+/// Point where φ changes sign on the edge between vertex a (φ_a) and vertex b (φ_b), computed
+/// from the positive end whichever way round it is asked: the cells sharing an edge get the
+/// same point to the last bit (the zero set's triangles then share exact vertices).
 RESORB_HOST_DEVICE inline void edge_root(const double* a, const double* b, double phi_a,
                                          double phi_b, double* p) {
-  const double t = phi_a / (phi_a - phi_b);
+  const bool forward = phi_a > 0.0;
+  const double* from = forward ? a : b;
+  const double* to = forward ? b : a;
+  const double phi_from = forward ? phi_a : phi_b, phi_to = forward ? phi_b : phi_a;
+  const double t = phi_from / (phi_from - phi_to);
   for (int i = 0; i < 3; ++i)
-    p[i] = a[i] + t * (b[i] - a[i]);
+    p[i] = from[i] + t * (to[i] - from[i]);
+}
+
+/// Flips triangle @p t (9 values) so that its normal (corner 1 − 0) × (corner 2 − 0) points
+/// away from the point @p inside.
+RESORB_HOST_DEVICE inline void orient_away_from(const double* inside, double* t) {
+  const double u[3] = {t[3] - t[0], t[4] - t[1], t[5] - t[2]};
+  const double v[3] = {t[6] - t[0], t[7] - t[1], t[8] - t[2]};
+  const double n[3] = {u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2],
+                       u[0] * v[1] - u[1] * v[0]};
+  const double away =
+      n[0] * (t[0] - inside[0]) + n[1] * (t[1] - inside[1]) + n[2] * (t[2] - inside[2]);
+  if (away < 0.0)
+    for (int i = 0; i < 3; ++i) {
+      const double swap = t[3 + i];
+      t[3 + i] = t[6 + i];
+      t[6 + i] = swap;
+    }
 }
 
 } // namespace impl
@@ -81,6 +104,8 @@ RESORB_HOST_DEVICE inline double positive_volume(const CellCoordinates& x, const
 /// The zero set of φ inside the cell as up to two triangles: writes their corners to
 /// @p triangles (triangle t, corner k, coordinate i at [9t + 3k + i]) and returns how many
 /// (0, 1 or 2). Vertices with φ = 0 count as outside (φ <= 0), as in positive_volume().
+/// Oriented: (corner 1 − corner 0) × (corner 2 − corner 0) points out of {φ > 0}, so the
+/// triangles of all cells form a consistently oriented surface (STL export).
 RESORB_HOST_DEVICE inline int zero_set_triangles(const CellCoordinates& x, const double (&phi)[4],
                                                  double* triangles) {
   int pos[4], neg[4];
@@ -93,6 +118,7 @@ RESORB_HOST_DEVICE inline int zero_set_triangles(const CellCoordinates& x, const
     for (int k = 0; k < 4; ++k)
       if (k != lone)
         impl::edge_root(x[lone], x[k], phi[lone], phi[k], triangles + 3 * t++);
+    impl::orient_away_from(x[pos[0]], triangles);
     return 1;
   }
   const int a = pos[0], b = pos[1], c = neg[0], d = neg[1];
@@ -105,6 +131,8 @@ RESORB_HOST_DEVICE inline int zero_set_triangles(const CellCoordinates& x, const
   for (int k = 0; k < 6; ++k)
     for (int i = 0; i < 3; ++i)
       triangles[3 * k + i] = q[corners[k]][i];
+  impl::orient_away_from(x[a], triangles);
+  impl::orient_away_from(x[a], triangles + 9);
   return 2;
 }
 

@@ -8,6 +8,7 @@
 /// (fem::positive_volume, fem::zero_set_area): both converge at second order in the cell
 /// size for smooth surfaces (test_lattice).
 
+#include "resorb/mesh/triangle_surface.hpp"
 #include "resorb/scaffold/lattice.hpp"
 
 #include <mpi.h>
@@ -32,6 +33,15 @@ struct SolidMeasures {
 /// @throws InputError for an empty box or fewer than 2 cells per side
 [[nodiscard]] SolidMeasures measure_solid(MPI_Comm comm, const ScalarField& level, const Point& lo,
                                           const Point& hi, int cells_per_side);
+
+/// The boundary of {@p level > 0} on the mesh of measure_solid(): the zero set of the P1
+/// interpolant, welded and oriented outward (on every rank). When the solid lies inside the
+/// box (a scaffold in a bounding shape smaller than the box) it is closed and encloses
+/// exactly measure_solid()'s solid volume: a watertight surface for printing.
+/// Collective. @throws InputError as measure_solid()
+[[nodiscard]] mesh::TriangleSurface solid_surface(MPI_Comm comm, const ScalarField& level,
+                                                  const Point& lo, const Point& hi,
+                                                  int cells_per_side);
 
 /// Measures of one unit cell (size 1 m, uniform threshold @p threshold).
 [[nodiscard]] SolidMeasures measure_unit_cell(MPI_Comm comm, CellType type, Variant variant,

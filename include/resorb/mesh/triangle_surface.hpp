@@ -1,0 +1,49 @@
+#pragma once
+/// @file
+/// Triangulated surfaces with shared vertices (an implicit solid's boundary for printing):
+/// welding a triangle soup, closedness and orientation checks, enclosed volume and area.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace resorb::mesh {
+
+/// Vertices (m) and triangles (three vertex indices each, counter-clockwise seen from
+/// outside: the normal (v1 − v0) × (v2 − v0) points out of the enclosed solid).
+struct TriangleSurface {
+  std::vector<std::array<double, 3>> vertices;         ///< m
+  std::vector<std::array<std::uint32_t, 3>> triangles; ///< indices into vertices
+};
+
+/// Builds a surface from a triangle soup (9 values per triangle, as fem::gather_zero_set):
+/// corners with bitwise equal coordinates become one vertex; triangles that collapse (two
+/// equal corners: a zero set through a mesh vertex) are dropped.
+[[nodiscard]] TriangleSurface weld(std::span<const double> soup);
+
+/// What check_closed() found; a closed, consistently oriented 2-manifold has all three 0.
+struct SurfaceDefects {
+  std::size_t open_edges = 0;         ///< edges of one triangle only
+  std::size_t non_manifold_edges = 0; ///< edges of three or more triangles
+  std::size_t misoriented_edges = 0;  ///< edges two triangles run the same way
+  /// True when there is no defect.
+  [[nodiscard]] bool closed() const {
+    return open_edges == 0 && non_manifold_edges == 0 && misoriented_edges == 0;
+  }
+};
+
+/// Counts the edges that keep @p surface from being a closed, consistently oriented
+/// 2-manifold (watertight, printable).
+[[nodiscard]] SurfaceDefects check_closed(const TriangleSurface& surface);
+
+/// Volume the surface encloses (divergence theorem, m³): exact for a closed surface;
+/// positive when it is oriented outward.
+[[nodiscard]] double enclosed_volume(const TriangleSurface& surface);
+/// Total area, m².
+[[nodiscard]] double area(const TriangleSurface& surface);
+/// Euler characteristic V − E + F (2 − 2 genus per closed component).
+[[nodiscard]] long euler_characteristic(const TriangleSurface& surface);
+
+} // namespace resorb::mesh
