@@ -68,24 +68,28 @@ Record run_summary(const mesh::TetMesh& mesh, const Record& results, const Phase
   return s;
 }
 
-void write_summary(MPI_Comm comm, const Record& summary, const std::filesystem::path& directory) {
+void write_record_json(MPI_Comm comm, const Record& record, const std::filesystem::path& file) {
   std::optional<std::string> error;
   if (mpi::rank(comm) == 0) {
-    const auto final_path = directory / "summary.json";
-    const auto tmp = directory / "summary.json.tmp";
+    const auto tmp = std::filesystem::path(file.string() + ".tmp");
     try {
-      std::filesystem::create_directories(directory);
+      if (file.has_parent_path())
+        std::filesystem::create_directories(file.parent_path());
       {
         std::ofstream out(tmp);
-        out << to_json(summary).dump(2) << '\n';
+        out << to_json(record).dump(2) << '\n';
         RESORB_REQUIRE(out.good(), Error, fmt::format("cannot write {}", tmp.string()));
       }
-      std::filesystem::rename(tmp, final_path);
+      std::filesystem::rename(tmp, file);
     } catch (const std::exception& e) {
-      error = fmt::format("writing {}: {}", final_path.string(), e.what());
+      error = fmt::format("writing {}: {}", file.string(), e.what());
     }
   }
   mpi::throw_first_error<Error>(comm, error);
+}
+
+void write_summary(MPI_Comm comm, const Record& summary, const std::filesystem::path& directory) {
+  write_record_json(comm, summary, directory / "summary.json");
 }
 
 void print_summary(MPI_Comm comm, const Record& summary) {

@@ -80,6 +80,25 @@ mesh::TriangleSurface solid_surface(MPI_Comm comm, const ScalarField& level, con
   return mesh::weld(fem::gather_zero_set(*box.psi));
 }
 
+Record print_record(const PrintDesign& design, const SolidMeasures& measured) {
+  RESORB_REQUIRE(
+      design.shape_volume > 0.0, InputError,
+      fmt::format("print_record: shape volume {} m^3 must be positive", design.shape_volume));
+  Record r;
+  r.set("cell_type", std::string(name(design.type)))
+      .set("variant", std::string(name(design.variant)))
+      .set("cell_size_mm", design.cell_size * 1e3)
+      .set("threshold", design.threshold)
+      .set("bounding_shape", design.shape)
+      .set("shape_volume_mm3", design.shape_volume * 1e9)
+      .set("porosity", 1.0 - measured.solid_volume / design.shape_volume)
+      .set("solid_volume_mm3", measured.solid_volume * 1e9)
+      .set("surface_area_mm2", measured.surface_area * 1e6)
+      .set("specific_surface_1_per_mm", measured.specific_surface * 1e-3)
+      .set("stl_length_unit", std::string("mm"));
+  return r;
+}
+
 SolidMeasures measure_unit_cell(MPI_Comm comm, CellType type, Variant variant, double threshold,
                                 int cells_per_side) {
   const Lattice lattice(type, variant, 1.0, threshold);

@@ -17,12 +17,14 @@
 #include <resorb/core/error.hpp>
 #include <resorb/core/mpi.hpp>
 #include <resorb/io/stl.hpp>
+#include <resorb/io/summary.hpp>
 #include <resorb/mesh/triangle_surface.hpp>
 #include <resorb/scaffold/lattice.hpp>
 #include <resorb/scaffold/measures.hpp>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "expect_error.hpp"
 
@@ -213,6 +215,7 @@ TEST(Lattice, AllSolidLatticeInACylinderMeasuresTheCylinder) {
 // interpolant's); on every rank the same.
 TEST(Lattice, ScaffoldSurfaceIsWatertightAndEnclosesTheSolid) {
   const auto shape = scaffold::BoundingShape::cylinder({0.5, 0.5, 0.1}, {0, 0, 1}, 0.3, 0.8);
+  const double cylinder_volume = std::numbers::pi * 0.3 * 0.3 * 0.8;
   const scaffold::Lattice gyroid(CellType::gyroid, Variant::sheet, 0.25, 0.4);
   const auto level = scaffold::scaffold_level(gyroid, shape);
   const auto surface = scaffold::solid_surface(MPI_COMM_WORLD, level, {0, 0, 0}, {1, 1, 1}, 40);
@@ -231,13 +234,28 @@ TEST(Lattice, ScaffoldSurfaceIsWatertightAndEnclosesTheSolid) {
     return;
   const auto dir = std::filesystem::temp_directory_path() / "resorb_test_lattice";
   std::filesystem::create_directories(dir);
-  io::write_stl(dir / "gyroid.stl", surface, "resorb test_lattice gyroid sheet", 10.0);
+  io::write_stl(dir / "gyroid.stl", surface, "resorb test_lattice gyroid sheet"); // mm
   const auto report = dir / "admesh.txt";
   const std::string command = fmt::format("{} '{}' > '{}' 2>&1", RESORB_ADMESH,
                                           (dir / "gyroid.stl").string(), report.string());
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
   std::ifstream in(report);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The sidecar: what the STL cannot say.
+  const auto sidecar = dir / "gyroid.json";
+  io::write_record_json(MPI_COMM_SELF,
+                        scaffold::print_record({CellType::gyroid, Variant::sheet, 0.25, 0.4,
+                                                "cylinder r 0.3 m h 0.8 m", cylinder_volume},
+                                               measured),
+                        sidecar);
+  const auto json = nlohmann::json::parse(std::ifstream(sidecar));
+  EXPECT_EQ(json.at("cell_type"), "gyroid");
+  EXPECT_EQ(json.at("variant"), "sheet");
+  EXPECT_DOUBLE_EQ(json.at("cell_size_mm").get<double>(), 250.0);
+  EXPECT_DOUBLE_EQ(json.at("porosity").get<double>(),
+                   1.0 - measured.solid_volume / cylinder_volume);
+  EXPECT_GT(json.at("porosity").get<double>(), 0.5); // a thin sheet: most of it is pore
+  EXPECT_DOUBLE_EQ(json.at("surface_area_mm2").get<double>(), measured.surface_area * 1e6);
   for (const char* line : {"Total disconnected facets        :     0                   0",
                            "Degenerate facets     :     0", "Edges fixed           :     0",
                            "Facets reversed       :     0", "Backwards edges       :     0",

@@ -22,6 +22,10 @@ namespace resorb::io {
 /// @throws Error naming the file when it cannot be written
 void write_summary(MPI_Comm comm, const Record& summary, const std::filesystem::path& directory);
 
+/// Writes @p record as JSON to @p file on rank 0, atomically as write_summary() (a sidecar of
+/// an exported file, for instance). Collective.
+/// @throws Error naming the file when it cannot be written
+void write_record_json(MPI_Comm comm, const Record& record, const std::filesystem::path& file);
 /// Prints @p summary on rank 0, one `key value` line per entry, groups indented.
 void print_summary(MPI_Comm comm, const Record& summary);
 

@@ -8,10 +8,13 @@
 /// (fem::positive_volume, fem::zero_set_area): both converge at second order in the cell
 /// size for smooth surfaces (test_lattice).
 
+#include "resorb/core/record.hpp"
 #include "resorb/mesh/triangle_surface.hpp"
 #include "resorb/scaffold/lattice.hpp"
 
 #include <mpi.h>
+
+#include <string>
 
 namespace resorb::scaffold {
 
@@ -42,6 +45,23 @@ struct SolidMeasures {
 [[nodiscard]] mesh::TriangleSurface solid_surface(MPI_Comm comm, const ScalarField& level,
                                                   const Point& lo, const Point& hi,
                                                   int cells_per_side);
+
+/// The design a printed scaffold was made from, for its sidecar (print_record()).
+struct PrintDesign {
+  CellType type = CellType::gyroid; ///< unit cell
+  Variant variant = Variant::sheet; ///< skeletal or sheet
+  double cell_size = 0.0;           ///< m (the nominal one of a graded lattice)
+  double threshold = 0.0;           ///< t (the nominal one of a graded lattice)
+  std::string shape;                ///< the bounding shape in words, e.g. "cylinder r 3 mm h 8 mm"
+  double shape_volume = 0.0;        ///< m³ (> 0): the porosity is the pore part of it
+};
+
+/// What an STL cannot say, as a record for a sidecar JSON (io::write_record_json): the cell,
+/// variant, cell size and threshold of @p design, the porosity within its shape
+/// (1 − solid / shape volume), and @p measured's solid volume, surface area and specific
+/// surface, units in every key, plus the STL's length unit.
+/// @throws InputError for a shape volume that is not positive
+[[nodiscard]] Record print_record(const PrintDesign& design, const SolidMeasures& measured);
 
 /// Measures of one unit cell (size 1 m, uniform threshold @p threshold).
 [[nodiscard]] SolidMeasures measure_unit_cell(MPI_Comm comm, CellType type, Variant variant,
