@@ -29,52 +29,39 @@ void put_float(std::vector<char>& out, double value) {
 
 void write_stl(const std::filesystem::path& file, const mesh::TriangleSurface& surface,
                std::string_view header, double scale_to_file) {
+  RESORB_REQUIRE(
+      std::isfinite(scale_to_file) && scale_to_file > 0, Error,
+      fmt::format("write_stl {}: scale {} must be positive", file.string(), scale_to_file));
   RESORB_REQUIRE(surface.triangles.size() < std::size_t{1} << 32, Error,
                  fmt::format("write_stl {}: {} triangles do not fit STL's 32-bit count",
                              file.string(), surface.triangles.size()));
-  // Corners as the file stores them (float32): a sliver whose two corners round to the same
-  // float point is dropped (its neighbours then meet at that point; the surface stays closed),
-  // so that no degenerate facet reaches the slicer.
-  auto stored = [&](std::uint32_t v) {
-    const auto& p = surface.vertices[v];
-    return std::array<float, 3>{static_cast<float>(p[0] * scale_to_file),
-                                static_cast<float>(p[1] * scale_to_file),
-                                static_cast<float>(p[2] * scale_to_file)};
-  };
-  std::vector<std::size_t> kept;
-  kept.reserve(surface.triangles.size());
-  for (std::size_t i = 0; i < surface.triangles.size(); ++i) {
-    const auto& t = surface.triangles[i];
-    const auto a = stored(t[0]), b = stored(t[1]), c = stored(t[2]);
-    if (a != b && b != c && a != c)
-      kept.push_back(i);
-  }
-  std::vector<char> out(header_bytes, ' ');
+  std::vector<char> out(header_bytes + 4, ' '); // header, then the count (set at the end)
   std::copy_n(header.begin(), std::min(header.size(), header_bytes), out.begin());
-  const auto count = static_cast<std::uint32_t>(kept.size());
-  char count_bytes[4];
-  std::memcpy(count_bytes, &count, 4);
-  out.insert(out.end(), count_bytes, count_bytes + 4);
-  out.reserve(out.size() + triangle_bytes * count);
-  for (const std::size_t i : kept) {
-    const auto& t = surface.triangles[i];
-    const auto& a = surface.vertices[t[0]];
-    const auto& b = surface.vertices[t[1]];
-    const auto& c = surface.vertices[t[2]];
-    const double u[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
-    const double v[3] = {c[0] - a[0], c[1] - a[1], c[2] - a[2]};
-    double n[3] = {u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]};
+  out.reserve(out.size() + triangle_bytes * surface.triangles.size());
+  std::uint32_t count = 0;
+  for (std::size_t i = 0; i < surface.triangles.size(); ++i) {
+    // Corners as the file stores them (float32): a sliver whose two corners round to the
+    // same float point is left out (its neighbours then meet at that point; the surface
+    // stays closed), so that no degenerate facet reaches the slicer.
+    std::array<std::array<float, 3>, 3> corners{};
+    for (std::size_t k = 0; k < 3; ++k)
+      for (std::size_t x = 0; x < 3; ++x)
+        corners[k][x] =
+            static_cast<float>(surface.vertices[surface.triangles[i][k]][x] * scale_to_file);
+    if (corners[0] == corners[1] || corners[1] == corners[2] || corners[0] == corners[2])
+      continue;
+    const auto n = mesh::area_normal(surface, i);
     const double length = std::hypot(n[0], n[1], n[2]);
-    for (double& x : n)
-      x = length > 0 ? x / length : 0.0;
     for (const double x : n)
-      put_float(out, x);
-    for (const auto v : t)
-      for (const float x : stored(v))
+      put_float(out, length > 0 ? x / length : 0.0);
+    for (const auto& corner : corners)
+      for (const float x : corner)
         put_float(out, x);
     out.push_back(0);
     out.push_back(0);
+    ++count;
   }
+  std::memcpy(out.data() + header_bytes, &count, 4);
   const auto tmp = std::filesystem::path(file.string() + ".tmp");
   try {
     if (file.has_parent_path())
@@ -93,6 +80,9 @@ void write_stl(const std::filesystem::path& file, const mesh::TriangleSurface& s
 }
 
 mesh::TriangleSurface read_stl(const std::filesystem::path& file, double scale_from_file) {
+  RESORB_REQUIRE(
+      std::isfinite(scale_from_file) && scale_from_file > 0, InputError,
+      fmt::format("read_stl {}: scale {} must be positive", file.string(), scale_from_file));
   std::ifstream stream(file, std::ios::binary);
   RESORB_REQUIRE(stream.good(), InputError, fmt::format("read_stl: cannot open {}", file.string()));
   std::error_code ec;

@@ -70,16 +70,21 @@ double enclosed_volume(const TriangleSurface& surface) {
   return six_volume / 6.0;
 }
 
+std::array<double, 3> area_normal(const TriangleSurface& surface, std::size_t t) {
+  const auto& corners = surface.triangles[t];
+  const auto& a = surface.vertices[corners[0]];
+  const auto& b = surface.vertices[corners[1]];
+  const auto& c = surface.vertices[corners[2]];
+  const double u[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
+  const double v[3] = {c[0] - a[0], c[1] - a[1], c[2] - a[2]};
+  return {u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]};
+}
+
 double area(const TriangleSurface& surface) {
   double sum = 0.0;
-  for (const auto& t : surface.triangles) {
-    const auto& a = surface.vertices[t[0]];
-    const auto& b = surface.vertices[t[1]];
-    const auto& c = surface.vertices[t[2]];
-    const double u[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
-    const double v[3] = {c[0] - a[0], c[1] - a[1], c[2] - a[2]};
-    sum += 0.5 * std::hypot(u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2],
-                            u[0] * v[1] - u[1] * v[0]);
+  for (std::size_t t = 0; t < surface.triangles.size(); ++t) {
+    const auto n = area_normal(surface, t);
+    sum += 0.5 * std::hypot(n[0], n[1], n[2]);
   }
   return sum;
 }

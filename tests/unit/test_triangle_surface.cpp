@@ -100,4 +100,24 @@ TEST(Stl, MalformedFilesAreNamed) {
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   }
   expect_input_error([&] { (void)io::read_stl(absurd); }, "1000000000 triangles announced");
+  expect_input_error([&] { (void)io::read_stl(absurd, 0.0); }, "scale 0 must be positive");
+}
+
+// A file that cannot be written is named, and the STL already there stays whole.
+TEST(Stl, FailedWriteNamesTheFileAndKeepsTheOldOne) {
+  const auto cube = mesh::weld(cube_soup(0.01));
+  const auto file = scratch("kept.stl");
+  io::write_stl(file, cube, "first");
+  const auto size = std::filesystem::file_size(file);
+  // A directory where the temporary file would go: the write fails before the rename.
+  std::filesystem::create_directories(file.string() + ".tmp");
+  try {
+    io::write_stl(file, cube, "second");
+    ADD_FAILURE() << "expected an Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("kept.stl"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(file.string() + ".tmp");
+  EXPECT_EQ(std::filesystem::file_size(file), size);
+  EXPECT_TRUE(mesh::check_closed(io::read_stl(file)).closed());
 }

@@ -47,32 +47,20 @@ namespace {
 
 constexpr double two_pi = 2.0 * std::numbers::pi;
 
-/// ∫ over the unit cell of δ_ε(f) |∇f| by the trapezoidal rule on n³ points, with the
-/// analytic gradient (gyroid and Schwarz P only).
+/// ∫ over the unit cell of δ_ε(f) |∇f| by the trapezoidal rule on n³ points (the cell
+/// function and its gradient are checked on their own: CellGradientIsTheDerivative).
 double smoothed_area(CellType type, double epsilon, int n) {
   const double h = 1.0 / n;
   double sum = 0.0;
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j)
       for (int k = 0; k < n; ++k) {
-        const double x = two_pi * i * h, y = two_pi * j * h, z = two_pi * k * h;
-        const double sx = std::sin(x), sy = std::sin(y), sz = std::sin(z);
-        const double cx = std::cos(x), cy = std::cos(y), cz = std::cos(z);
-        double value = 0.0, gx = 0.0, gy = 0.0, gz = 0.0; // ∇ in the cell's own coordinates
-        if (type == CellType::gyroid) {
-          value = sx * cy + sy * cz + sz * cx;
-          gx = cx * cy - sz * sx;
-          gy = -sx * sy + cy * cz;
-          gz = -sy * sz + cz * cx;
-        } else {
-          value = cx + cy + cz;
-          gx = -sx;
-          gy = -sy;
-          gz = -sz;
-        }
+        const scaffold::Point x{two_pi * i * h, two_pi * j * h, two_pi * k * h};
+        const double value = scaffold::cell_function(type, x);
+        const auto g = scaffold::cell_gradient(type, x); // per cell coordinate
         const double delta = std::exp(-(value * value) / (epsilon * epsilon)) /
                              (epsilon * std::sqrt(std::numbers::pi));
-        sum += delta * two_pi * std::sqrt(gx * gx + gy * gy + gz * gz);
+        sum += delta * two_pi * std::hypot(g[0], g[1], g[2]);
       }
   return sum * h * h * h;
 }
@@ -313,4 +301,25 @@ TEST(Lattice, BadInputIsNamed) {
         (void)scaffold::BoundingShape::box({0, 0, 0}, {1, -1, 1});
       },
       "lo 0 >= hi -1 on axis 1");
+  expect_input_error(
+      [] {
+        (void)scaffold::BoundingShape::cylinder({0, 0, 0}, {0, 0, 1}, -1.0, 1.0);
+      },
+      "radius -1 m and height 1 m must be positive");
+  const auto level = [](const scaffold::Point& x) { return 0.5 - x[0]; };
+  expect_input_error(
+      [&] {
+        (void)scaffold::measure_solid(MPI_COMM_WORLD, level, {0, 0, 0}, {1, 1, 1}, 1);
+      },
+      "measure_solid: 1 cells per side");
+  expect_input_error(
+      [&] {
+        (void)scaffold::solid_surface(MPI_COMM_WORLD, level, {0, 0, 0}, {1, 0, 1}, 8);
+      },
+      "solid_surface: empty box on axis 1");
+  expect_input_error(
+      [] {
+        (void)scaffold::print_record({CellType::gyroid, Variant::sheet, 1e-3, 0.3, "box", 0.0}, {});
+      },
+      "shape volume 0 m^3 must be positive");
 }

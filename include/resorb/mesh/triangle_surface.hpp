@@ -38,6 +38,9 @@ struct SurfaceDefects {
 /// 2-manifold (watertight, printable).
 [[nodiscard]] SurfaceDefects check_closed(const TriangleSurface& surface);
 
+/// (v1 − v0) × (v2 − v0) of triangle @p t: outward, of length twice its area (m²).
+[[nodiscard]] std::array<double, 3> area_normal(const TriangleSurface& surface, std::size_t t);
+
 /// Volume the surface encloses (divergence theorem, m³): exact for a closed surface;
 /// positive when it is oriented outward.
 [[nodiscard]] double enclosed_volume(const TriangleSurface& surface);

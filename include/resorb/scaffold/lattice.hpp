@@ -50,8 +50,8 @@ enum class Variant {
 [[nodiscard]] double cell_function(CellType type, const Point& x);
 /// ∇f in the cell coordinates at @p x (multiply by 2π / L for 1/m).
 [[nodiscard]] Point cell_gradient(CellType type, const Point& x);
-/// Smallest and largest value of f over a cell (sampled on a fine grid for IWP; exact for
-/// the others): a skeletal threshold outside this range is all pore or all solid.
+/// Smallest and largest value of f over a cell (exact): a skeletal threshold outside this range is
+/// all pore or all solid.
 [[nodiscard]] std::array<double, 2> cell_function_range(CellType type);
 
 /// A TPMS lattice with graded cell size and threshold.
