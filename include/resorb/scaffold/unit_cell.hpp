@@ -1,0 +1,36 @@
+#pragma once
+/// @file
+/// Conforming tetrahedral meshes of lattices: one periodic unit cell (cell problems,
+/// homogenization) and a scaffold in its bounding shape (simulation), by CGAL's meshers
+/// (mesh/implicit_mesher.hpp).
+
+#include "resorb/mesh/implicit_mesher.hpp"
+#include "resorb/scaffold/lattice.hpp"
+
+namespace resorb::scaffold {
+
+/// Cell tag of the solid in the meshes below.
+inline constexpr int solid_tag = 1;
+/// Cell tag of the pore space in the meshes below.
+inline constexpr int pore_tag = 2;
+
+/// Periodic mesh of one cell [0, L)³ of the uniform lattice (@p type, @p variant,
+/// @p threshold) with L = @p cell_size: the solid {level ≥ 0} (tag 1 "solid") and, when
+/// @p with_pores, the pore space (tag 2 "pore"); the surface between them is facet group
+/// "solid|pore" ("solid|outside" without pores).
+/// @throws InputError for bad sizing, a cell size ≤ 0 or a threshold that leaves no solid
+[[nodiscard]] mesh::PeriodicMesh unit_cell_mesh(CellType type, Variant variant, double threshold,
+                                                double cell_size,
+                                                const mesh::ImplicitMeshSizing& sizing,
+                                                bool with_pores = false);
+
+/// Conforming mesh of a scaffold: @p lattice clipped by @p shape, meshed in the box
+/// [@p lo, @p hi] that holds the shape, solid (tag 1 "solid") and pore space inside the shape
+/// (tag 2 "pore"); facet groups "solid|pore", "solid|outside" and "pore|outside". The
+/// shape's sharp edges are not protected: they are rounded to about the facet distance.
+/// @throws InputError as mesh::mesh_labeled_domain()
+[[nodiscard]] mesh::MeshData scaffold_mesh(const Lattice& lattice, const BoundingShape& shape,
+                                           const Point& lo, const Point& hi,
+                                           const mesh::ImplicitMeshSizing& sizing);
+
+} // namespace resorb::scaffold

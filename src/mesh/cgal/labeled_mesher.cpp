@@ -1,0 +1,99 @@
+// mesh_labeled_domain(): CGAL Mesh_3 on a labelled implicit domain. Built in the resorb_cgal
+// object library (CGAL's -frounding-math stays out of the rest).
+#include "mesh/implicit_labels.hpp"
+#include "resorb/core/error.hpp"
+#include "resorb/mesh/implicit_mesher.hpp"
+
+#include <CGAL/Exact_predicates_inexact_constructions_kernel.h>
+#include <CGAL/Labeled_mesh_domain_3.h>
+#include <CGAL/Mesh_complex_3_in_triangulation_3.h>
+#include <CGAL/Mesh_criteria_3.h>
+#include <CGAL/Mesh_triangulation_3.h>
+#include <CGAL/make_mesh_3.h>
+
+#include <fmt/format.h>
+
+#include <unordered_map>
+
+namespace resorb::mesh {
+namespace {
+
+using Kernel = CGAL::Exact_predicates_inexact_constructions_kernel;
+using Domain = CGAL::Labeled_mesh_domain_3<Kernel>;
+using Triangulation = CGAL::Mesh_triangulation_3<Domain, CGAL::Default, CGAL::Sequential_tag>::type;
+using Complex = CGAL::Mesh_complex_3_in_triangulation_3<Triangulation>;
+using Criteria = CGAL::Mesh_criteria_3<Triangulation>;
+
+} // namespace
+
+MeshData mesh_labeled_domain(const LabelFunction& label, std::array<double, 3> lo,
+                             std::array<double, 3> hi, const ImplicitMeshSizing& sizing,
+                             std::span<const PhysicalGroup> labels, const std::string& source) {
+  sizing.validate(source);
+  for (std::size_t d = 0; d < 3; ++d)
+    RESORB_REQUIRE(
+        hi[d] > lo[d], InputError,
+        fmt::format("{}: empty box along axis {} ({} to {} m)", source, d, lo[d], hi[d]));
+  const impl::LabelTags tags(labels, source);
+  impl::check_label_samples(label, lo, hi, tags, source);
+
+  // The label function is called from CGAL; checking its values there would throw through
+  // CGAL's frames, so unknown labels are collected and reported afterwards.
+  int unknown = 0;
+  auto checked = [&](const Kernel::Point_3& p) {
+    const int l = label({p.x(), p.y(), p.z()});
+    try {
+      tags.check(l);
+    } catch (const InputError&) {
+      unknown = l;
+      return 0;
+    }
+    return l;
+  };
+  CGAL::get_default_random() = CGAL::Random(
+      0); // seeds the perturbation (the mesh is still not bitwise repeatable: see the notes)
+  namespace p = CGAL::parameters;
+  const Domain domain(std::function<int(const Kernel::Point_3&)>(checked),
+                      Kernel::Iso_cuboid_3(lo[0], lo[1], lo[2], hi[0], hi[1], hi[2]),
+                      p::relative_error_bound = sizing.relative_error_bound);
+  const Criteria criteria(
+      p::facet_angle = sizing.facet_angle_deg, p::facet_size = sizing.facet_size,
+      p::facet_distance = sizing.facet_distance,
+      p::cell_radius_edge_ratio = sizing.radius_edge_ratio, p::cell_size = sizing.cell_size);
+  const Complex complex = CGAL::make_mesh_3<Complex>(domain, criteria, p::perturb(), p::exude());
+  if (unknown != 0)
+    tags.check(unknown);
+  RESORB_REQUIRE(complex.number_of_cells_in_complex() > 0, InputError,
+                 fmt::format("{}: the label function has no subdomain the mesher found in the box "
+                             "(every sampled point is outside, label 0)",
+                             source));
+
+  MeshData data;
+  data.source = source;
+  data.groups = tags.groups();
+  const auto& tr = complex.triangulation();
+  std::unordered_map<Triangulation::Vertex_handle, GlobalIndex> index;
+  auto vertex = [&](Triangulation::Vertex_handle v) {
+    const auto [it, inserted] = index.try_emplace(v, static_cast<GlobalIndex>(index.size()));
+    if (inserted) {
+      const auto& x = tr.point(v);
+      data.coordinates.insert(data.coordinates.end(), {x.x(), x.y(), x.z()});
+    }
+    return it->second;
+  };
+  for (auto c = complex.cells_in_complex_begin(); c != complex.cells_in_complex_end(); ++c) {
+    for (int k = 0; k < 4; ++k)
+      data.cells.push_back(vertex(c->vertex(k)));
+    data.cell_tags.push_back(complex.subdomain_index(c));
+  }
+  for (auto f = complex.facets_in_complex_begin(); f != complex.facets_in_complex_end(); ++f) {
+    const auto [a, b] = complex.surface_patch_index(*f);
+    for (int k = 0; k < 4; ++k)
+      if (k != f->second)
+        data.facets.push_back(vertex(f->first->vertex(k)));
+    data.facet_tags.push_back(tags.facet_tag(a, b));
+  }
+  return data;
+}
+
+} // namespace resorb::mesh
