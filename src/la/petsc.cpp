@@ -199,6 +199,24 @@ Matrix create_matrix(const fem::DofMap& dofmap, const BlockCoupling& coupling,
   return A;
 }
 
+NullSpace set_rigid_body_near_null_space(Mat a, std::span<const double> coordinates) {
+  Vector coords;
+  RESORB_PETSC(MatCreateVecs(a, coords.out(), nullptr));
+  RESORB_PETSC(VecSetBlockSize(coords.get(), 3));
+  PetscInt n = 0;
+  RESORB_PETSC(VecGetLocalSize(coords.get(), &n));
+  RESORB_REQUIRE(static_cast<std::size_t>(n) <= coordinates.size(), SolverError,
+                 "rigid-body modes: fewer node coordinates than matrix rows");
+  PetscScalar* c = nullptr;
+  RESORB_PETSC(VecGetArray(coords.get(), &c));
+  std::copy_n(coordinates.begin(), n, c);
+  RESORB_PETSC(VecRestoreArray(coords.get(), &c));
+  NullSpace modes;
+  RESORB_PETSC(MatNullSpaceCreateRigidBody(coords.get(), modes.out()));
+  RESORB_PETSC(MatSetNearNullSpace(a, modes.get()));
+  return modes;
+}
+
 Vector create_ghosted_vector(const fem::DofMap& dofmap, int block_size) {
   const IndexMap& map = dofmap.index_map();
   std::vector<PetscInt> ghosts(map.ghosts().begin(), map.ghosts().end());

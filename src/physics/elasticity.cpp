@@ -25,20 +25,7 @@ double norm(const Vec3& v) {
 
 /// Rigid-body modes of the nodes of @p dofmap, set as the near-null space of @p a.
 la::NullSpace set_rigid_body_modes(const fem::DofMap& dofmap, Mat a) {
-  la::Vector coords;
-  RESORB_PETSC(MatCreateVecs(a, coords.out(), nullptr));
-  RESORB_PETSC(VecSetBlockSize(coords.get(), 3));
-  {
-    PetscScalar* c = nullptr;
-    RESORB_PETSC(VecGetArray(coords.get(), &c));
-    const auto xn = dofmap.node_coordinates();
-    std::copy_n(xn.begin(), 3 * static_cast<std::size_t>(dofmap.index_map().num_owned()), c);
-    RESORB_PETSC(VecRestoreArray(coords.get(), &c));
-  }
-  la::NullSpace modes;
-  RESORB_PETSC(MatNullSpaceCreateRigidBody(coords.get(), modes.out()));
-  RESORB_PETSC(MatSetNearNullSpace(a, modes.get()));
-  return modes;
+  return la::set_rigid_body_near_null_space(a, dofmap.node_coordinates());
 }
 
 } // namespace

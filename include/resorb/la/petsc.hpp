@@ -95,6 +95,11 @@ struct NodeSparsity {
 /// True when @p a is a (Seq|MPI)BAIJ matrix (whole blocks stored, addressed directly too).
 [[nodiscard]] bool is_block_aij(Mat a);
 
+/// Sets the six rigid-body modes of nodes at @p coordinates (x, y, z per owned node, in the
+/// row order of @p a, block size 3) as the near-null space of @p a, which algebraic multigrid
+/// (GAMG) builds its coarse spaces from. The matrix keeps a reference; so may the caller.
+NullSpace set_rigid_body_near_null_space(Mat a, std::span<const double> coordinates);
+
 /// Creates a ghosted vector (owned entries, then ghost entries in the local form) for
 /// @p block_size DOFs per node of @p dofmap.
 [[nodiscard]] Vector create_ghosted_vector(const fem::DofMap& dofmap, int block_size);

@@ -51,8 +51,10 @@ struct HomogenizationSettings {
   /// Linear solver of the cell problems; PETSc options under `-homogenization_` override it.
   solvers::LinearSolverSettings solver = default_solver();
 
-  /// CG with GAMG (rigid-body near-null space), tolerance 1e-10: C* is then exact to about
-  /// 1e-12 relative, far below the mesh's error.
+  /// CG, tolerance 1e-10 (C* is then exact to about 1e-12 relative, far below the mesh's
+  /// error), preconditioned as Elasticity is: GAMG with rigid-body near-null space for P1,
+  /// p-multigrid (P2 Chebyshev, one GAMG cycle of the P1 cell problem) for P2. The
+  /// preconditioner is chosen when pc_type is "" (the default).
   [[nodiscard]] static solvers::LinearSolverSettings default_solver();
 };
 

@@ -11,6 +11,8 @@
 #include <CGAL/Mesh_triangulation_3.h>
 #include <CGAL/make_mesh_3.h>
 
+#include "mesh/cgal/unit_frame.hpp"
+
 #include <fmt/format.h>
 
 #include <unordered_map>
@@ -37,32 +39,18 @@ MeshData mesh_labeled_domain(const LabelFunction& label, std::array<double, 3> l
   const impl::LabelTags tags(labels, source);
   impl::check_label_samples(label, lo, hi, tags, source);
 
-  // The label function is called from CGAL; checking its values there would throw through
-  // CGAL's frames, so unknown labels are collected and reported afterwards.
-  int unknown = 0;
-  auto checked = [&](const Kernel::Point_3& p) {
-    const int l = label({p.x(), p.y(), p.z()});
-    try {
-      tags.check(l);
-    } catch (const InputError&) {
-      unknown = l;
-      return 0;
-    }
-    return l;
-  };
+  const impl::UnitFrame frame(lo, hi);
+  const impl::CheckedLabel<Kernel::Point_3> checked(label, frame, tags);
   CGAL::get_default_random() = CGAL::Random(
       0); // seeds the perturbation (the mesh is still not bitwise repeatable: see the notes)
   namespace p = CGAL::parameters;
   const Domain domain(std::function<int(const Kernel::Point_3&)>(checked),
-                      Kernel::Iso_cuboid_3(lo[0], lo[1], lo[2], hi[0], hi[1], hi[2]),
+                      Kernel::Iso_cuboid_3(0.0, 0.0, 0.0, frame.to_unit(hi, 0),
+                                           frame.to_unit(hi, 1), frame.to_unit(hi, 2)),
                       p::relative_error_bound = sizing.relative_error_bound);
-  const Criteria criteria(
-      p::facet_angle = sizing.facet_angle_deg, p::facet_size = sizing.facet_size,
-      p::facet_distance = sizing.facet_distance,
-      p::cell_radius_edge_ratio = sizing.radius_edge_ratio, p::cell_size = sizing.cell_size);
+  const auto criteria = impl::unit_criteria<Criteria>(sizing, frame);
   const Complex complex = CGAL::make_mesh_3<Complex>(domain, criteria, p::perturb(), p::exude());
-  if (unknown != 0)
-    tags.check(unknown);
+  checked.rethrow_unknown();
   RESORB_REQUIRE(complex.number_of_cells_in_complex() > 0, InputError,
                  fmt::format("{}: the label function has no subdomain the mesher found in the box "
                              "(every sampled point is outside, label 0)",
@@ -77,7 +65,8 @@ MeshData mesh_labeled_domain(const LabelFunction& label, std::array<double, 3> l
     const auto [it, inserted] = index.try_emplace(v, static_cast<GlobalIndex>(index.size()));
     if (inserted) {
       const auto& x = tr.point(v);
-      data.coordinates.insert(data.coordinates.end(), {x.x(), x.y(), x.z()});
+      const auto w = frame.to_world(x.x(), x.y(), x.z());
+      data.coordinates.insert(data.coordinates.end(), w.begin(), w.end());
     }
     return it->second;
   };
@@ -87,6 +76,9 @@ MeshData mesh_labeled_domain(const LabelFunction& label, std::array<double, 3> l
     data.cell_tags.push_back(complex.subdomain_index(c));
   }
   for (auto f = complex.facets_in_complex_begin(); f != complex.facets_in_complex_end(); ++f) {
+    // A surface facet between two unmeshed cells bounds nothing (see mesh_periodic_domain).
+    if (!complex.is_in_complex(f->first) && !complex.is_in_complex(tr.mirror_facet(*f).first))
+      continue;
     const auto [a, b] = complex.surface_patch_index(*f);
     for (int k = 0; k < 4; ++k)
       if (k != f->second)

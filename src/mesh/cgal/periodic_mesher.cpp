@@ -15,6 +15,8 @@
 #include <CGAL/Periodic_3_mesh_triangulation_3.h>
 #include <CGAL/make_periodic_3_mesh_3.h>
 
+#include "mesh/cgal/unit_frame.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -44,32 +46,18 @@ PeriodicMesh mesh_periodic_domain(const LabelFunction& label, std::array<double,
   impl::check_label_samples(
       label, origin, {origin[0] + period, origin[1] + period, origin[2] + period}, tags, source);
 
-  int unknown = 0; // see mesh_labeled_domain: no exception may cross CGAL's frames
-  auto checked = [&](const Kernel::Point_3& p) {
-    const int l = label({p.x(), p.y(), p.z()});
-    try {
-      tags.check(l);
-    } catch (const InputError&) {
-      unknown = l;
-      return 0;
-    }
-    return l;
-  };
+  const impl::UnitFrame frame(origin, {origin[0] + period, origin[1] + period, origin[2] + period});
+  const impl::CheckedLabel<Kernel::Point_3> checked(label, frame, tags);
   CGAL::get_default_random() = CGAL::Random(
       0); // seeds the perturbation (the mesh is still not bitwise repeatable: see the notes)
   namespace p = CGAL::parameters;
-  const Kernel::Iso_cuboid_3 cube(origin[0], origin[1], origin[2], origin[0] + period,
-                                  origin[1] + period, origin[2] + period);
-  const Domain domain(std::function<int(const Kernel::Point_3&)>(checked), cube,
+  const Domain domain(std::function<int(const Kernel::Point_3&)>(checked),
+                      Kernel::Iso_cuboid_3(0.0, 0.0, 0.0, 1.0, 1.0, 1.0),
                       p::relative_error_bound = sizing.relative_error_bound);
-  const Criteria criteria(
-      p::facet_angle = sizing.facet_angle_deg, p::facet_size = sizing.facet_size,
-      p::facet_distance = sizing.facet_distance,
-      p::cell_radius_edge_ratio = sizing.radius_edge_ratio, p::cell_size = sizing.cell_size);
+  const auto criteria = impl::unit_criteria<Criteria>(sizing, frame);
   const Complex complex =
       CGAL::make_periodic_3_mesh_3<Complex>(domain, criteria, p::perturb(), p::exude());
-  if (unknown != 0)
-    tags.check(unknown);
+  checked.rethrow_unknown();
   RESORB_REQUIRE(complex.number_of_cells_in_complex() > 0, InputError,
                  fmt::format("{}: the label function has no subdomain the mesher found in the "
                              "period (every sampled point is outside, label 0)",
@@ -96,7 +84,8 @@ PeriodicMesh mesh_periodic_domain(const LabelFunction& label, std::array<double,
         {pit->second, o}, static_cast<GlobalIndex>(unwrapped_index.size()));
     if (inserted) {
       const auto x = tr.construct_point(tr.point(v), Triangulation::Offset(o[0], o[1], o[2]));
-      mesh.data.coordinates.insert(mesh.data.coordinates.end(), {x.x(), x.y(), x.z()});
+      const auto w = frame.to_world(x.x(), x.y(), x.z());
+      mesh.data.coordinates.insert(mesh.data.coordinates.end(), w.begin(), w.end());
       mesh.periodic_vertex.push_back(pit->second);
       mesh.image.push_back(o);
     }
@@ -125,9 +114,13 @@ PeriodicMesh mesh_periodic_domain(const LabelFunction& label, std::array<double,
   }
   for (auto f = complex.facets_in_complex_begin(); f != complex.facets_in_complex_end(); ++f) {
     // Placed with a meshed cell on its side, so that it uses that cell's data vertices.
+    // CGAL can leave a surface facet between two unmeshed cells (seen on a coarse sphere):
+    // it bounds nothing and is dropped.
     auto facet = *f;
     if (!complex.is_in_complex(facet.first))
       facet = tr.mirror_facet(facet);
+    if (!complex.is_in_complex(facet.first))
+      continue;
     const auto [a, b] = complex.surface_patch_index(*f);
     const auto o = placement(facet.first);
     for (int k = 0; k < 4; ++k)
