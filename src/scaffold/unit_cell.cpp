@@ -9,21 +9,40 @@
 
 namespace resorb::scaffold {
 
-mesh::PeriodicMesh unit_cell_mesh(CellType type, Variant variant, double threshold,
-                                  double cell_size, const mesh::ImplicitMeshSizing& sizing,
-                                  bool with_pores) {
+namespace {
+
+mesh::PeriodicMesh cell_mesh(CellType type, Variant variant, double threshold, double cell_size,
+                             double recession, const mesh::ImplicitMeshSizing& sizing,
+                             bool with_pores) {
   RESORB_REQUIRE(std::isfinite(cell_size) && cell_size > 0.0, InputError,
                  fmt::format("unit cell mesh: cell size {} m must be positive", cell_size));
+  RESORB_REQUIRE(std::isfinite(recession) && recession >= 0.0, InputError,
+                 fmt::format("unit cell mesh: recession {} m must not be negative", recession));
   const Lattice lattice(type, variant, cell_size, threshold);
-  const std::string source = fmt::format("{} {} unit cell (t = {}, L = {} m)", name(type),
-                                         name(variant), threshold, cell_size);
+  const std::string source =
+      fmt::format("{} {} unit cell (t = {}, L = {} m{})", name(type), name(variant), threshold,
+                  cell_size, recession > 0.0 ? fmt::format(", receded {} m", recession) : "");
   std::vector<mesh::PhysicalGroup> labels{{3, solid_tag, "solid"}};
   if (with_pores)
     labels.push_back({3, pore_tag, "pore"});
   const int outside = with_pores ? pore_tag : 0;
   return mesh::mesh_periodic_domain(
-      [&](const Point& x) { return lattice.level(x) >= 0.0 ? solid_tag : outside; },
+      [&](const Point& x) { return lattice.level(x) >= recession ? solid_tag : outside; },
       {0.0, 0.0, 0.0}, cell_size, sizing, labels, source);
+}
+
+} // namespace
+
+mesh::PeriodicMesh unit_cell_mesh(CellType type, Variant variant, double threshold,
+                                  double cell_size, const mesh::ImplicitMeshSizing& sizing,
+                                  bool with_pores) {
+  return cell_mesh(type, variant, threshold, cell_size, 0.0, sizing, with_pores);
+}
+
+mesh::PeriodicMesh receded_unit_cell_mesh(CellType type, Variant variant, double threshold,
+                                          double cell_size, double recession,
+                                          const mesh::ImplicitMeshSizing& sizing) {
+  return cell_mesh(type, variant, threshold, cell_size, recession, sizing, false);
 }
 
 mesh::MeshData scaffold_mesh(const Lattice& lattice, const BoundingShape& shape, const Point& lo,

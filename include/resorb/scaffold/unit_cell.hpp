@@ -24,6 +24,14 @@ inline constexpr int pore_tag = 2;
                                                 const mesh::ImplicitMeshSizing& sizing,
                                                 bool with_pores = false);
 
+/// Periodic mesh of the solid of unit_cell_mesh() after its surface has receded by
+/// @p recession (m, ≥ 0) along its normal: {ψ ≥ recession}, ψ = Lattice::level.
+/// @throws InputError as unit_cell_mesh(), for a negative recession, or when nothing is left
+[[nodiscard]] mesh::PeriodicMesh receded_unit_cell_mesh(CellType type, Variant variant,
+                                                        double threshold, double cell_size,
+                                                        double recession,
+                                                        const mesh::ImplicitMeshSizing& sizing);
+
 /// Conforming mesh of a scaffold: @p lattice clipped by @p shape, meshed in the box
 /// [@p lo, @p hi] that holds the shape, solid (tag 1 "solid") and pore space inside the shape
 /// (tag 2 "pore"); facet groups "solid|pore", "solid|outside" and "pore|outside". The
