@@ -9,6 +9,8 @@ install(TARGETS resorb EXPORT resorbTargets
 install(TARGETS resorb_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/resorb_plot.py DESTINATION ${CMAKE_INSTALL_BINDIR}
         RENAME resorb-plot)
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/resorb_scaffold_plot.py
+        DESTINATION ${CMAKE_INSTALL_BINDIR} RENAME resorb-scaffold-plot)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/resorb DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/data/ DESTINATION ${CMAKE_INSTALL_DATADIR}/resorb/data)
 # The warnings interface target is linked privately; export it so the target set is closed.

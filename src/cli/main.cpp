@@ -25,6 +25,8 @@
 #include <resorb/physics/elasticity.hpp>
 #include <resorb/physics/surface_damage.hpp>
 
+#include "cli/scaffold_command.hpp"
+
 #include <CLI/CLI.hpp>
 #include <petscsys.h>
 
@@ -754,6 +756,15 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--cell-size", cell_size, "coupon cell size at the surface");
   calibrate_cmd->allow_extras();
 
+  std::string scaffold_config = "scaffold_search";
+  auto* scaffold_cmd = app.add_subcommand(
+      "scaffold", "degradation-aware scaffold design search (TPMS cell type, porosity, cell "
+                  "size, alloy): candidates.csv, pareto.png, the winner as STL + JSON");
+  scaffold_cmd->add_option("config", scaffold_config,
+                           "configuration file, or a case in data/cases (default "
+                           "scaffold_search, which documents every key)");
+  scaffold_cmd->allow_extras();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -788,6 +799,8 @@ int main(int argc, char** argv) {
                 mesh.num_global_cells(), ascii ? "ASCII" : "binary");
     } else if (*calibrate_cmd) {
       calibrate(env.comm(), alloy, medium, target, duration, cell_size);
+    } else if (*scaffold_cmd) {
+      cli::run_scaffold_search(env.comm(), scaffold_config);
     }
   } catch (const InputError& e) {
     if (env.rank() == 0)

@@ -50,6 +50,9 @@ const std::map<std::string, UnitDefinition, std::less<>>& unit_table() {
       {"mm^2/h", {1e-6 / 3600.0, dim::diffusivity}},
       {"1/s", {1.0, dim::rate}},
       {"1/h", {1.0 / 3600.0, dim::rate}},
+      {"1/day", {1.0 / 86400.0, dim::rate}},
+      // gas volume per scaffold volume per day (H₂ release): a rate
+      {"mL/cm^3/day", {1.0 / 86400.0, dim::rate}},
       {"m/s", {1.0, dim::speed}},
       {"mm/year", {1e-3 / (365.25 * 86400.0), dim::speed}},
       {"um/day", {1e-6 / 86400.0, dim::speed}},

@@ -392,15 +392,7 @@ RunConfig read_run_config(const std::filesystem::path& path) {
   }
 
   c.output_directory = "results";
-  if (const auto* output = root.get("output")) {
-    const auto& t = r.table(output, "output");
-    r.only_keys(t, "output", {"directory"});
-    if (const auto* v = t.get("directory")) {
-      if (!v->is_string())
-        r.fail("output.directory", "must be a string");
-      c.output_directory = v->as_string()->get();
-    }
-  }
+  r.output_directory(root, c.output_directory);
   return c;
 }
 

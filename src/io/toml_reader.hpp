@@ -97,6 +97,20 @@ public:
     only_keys(table, key, allowed);
   }
 
+  /// Reads the `[output]` table (only `directory`, a string) into @p directory when present.
+  void output_directory(const toml::table& root, std::filesystem::path& directory) const {
+    const auto* output = root.get("output");
+    if (output == nullptr)
+      return;
+    const auto& t = table(output, "output");
+    only_keys(t, "output", {"directory"});
+    if (const auto* v = t.get("directory")) {
+      if (!v->is_string())
+        fail("output.directory", "must be a string");
+      directory = v->as_string()->get();
+    }
+  }
+
   const std::string& file() const { return file_; }
 
 private:

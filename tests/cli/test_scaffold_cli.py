@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""`resorb scaffold CONFIG` end to end on 2 ranks: a small search (two families, dealt to the
+two ranks) must write candidates.csv (units in the header, one row per evaluation, the
+winner feasible), pareto.png, winner.stl (binary STL whose size matches its triangle count)
+and winner.json + summary.json that agree with the table; bad configs fail with the key
+named and leave the earlier results alone."""
+import argparse
+import csv
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+
+CONFIG = """
+[space]
+types = ["gyroid", "diamond"]
+alloys = ["we43"]
+porosity = [0.6, 0.8]
+cell_size = ["2.5 mm", "4 mm"]
+[targets]
+young = ["0.5 GPa", "5 GPa"]
+min_stiffness_retention = 0.4
+horizon = "12 weeks"
+[evaluation]
+cells_per_period = 8
+measure_cells = 24
+degree = 1
+max_evaluations_per_family = 5
+[export]
+radius = "3 mm"
+height = "4 mm"
+cells_per_period = 8
+[output]
+directory = "{out}"
+"""
+
+
+def fail(message):
+    print("FAIL:", message)
+    sys.exit(1)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--resorb", required=True)
+    p.add_argument("--mpiexec", required=True)
+    p.add_argument("--work", required=True)
+    args = p.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    os.makedirs(args.work)
+    out = os.path.join(args.work, "out")
+    config = os.path.join(args.work, "search.toml")
+    with open(config, "w") as f:
+        f.write(CONFIG.format(out=out))
+    mpi = [args.mpiexec, "--allow-run-as-root", "--oversubscribe", "-n", "2"]
+    run = subprocess.run(mpi + [args.resorb, "scaffold", config], capture_output=True, text=True)
+    print(run.stdout, run.stderr)
+    if run.returncode != 0:
+        fail(f"resorb scaffold exited {run.returncode}")
+
+    with open(os.path.join(out, "candidates.csv"), newline="") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames
+        rows = list(reader)
+    for column in ("cell_size_mm", "young_GPa", "permeability_m2", "recession_um",
+                   "h2_rate_mean_mL_per_cm3_day"):
+        if column not in header:
+            fail(f"candidates.csv lacks column {column}")
+    families = {r["family"] for r in rows}
+    if families != {"gyroid_skeletal_we43", "diamond_skeletal_we43"}:
+        fail(f"families {families}")
+    with open(os.path.join(out, "summary.json")) as f:
+        summary = json.load(f)
+    if summary["candidates"] != len(rows):
+        fail(f"summary says {summary['candidates']} candidates, the table has {len(rows)}")
+    winner = summary.get("winner")
+    if winner is None:
+        fail("no winner")
+    feasible = [r for r in rows if r["feasible"] == "1"]
+    best = max(feasible, key=lambda r: float(r["porosity"]))
+    if abs(float(best["porosity"]) - winner["porosity"]) > 1e-5:
+        fail(f"winner porosity {winner['porosity']} is not the table's best {best['porosity']}")
+    if not (0.5 <= float(best["young_GPa"]) <= 5.0 and float(best["stiffness_retention"]) >= 0.4):
+        fail(f"the winner misses a target: {best}")
+    recession = float(best["recession_um"])  # 0.5 mm/year for 12 weeks
+    if abs(recession - 0.5e3 * 84 / 365.25) > 1.0:
+        fail(f"recession {recession} um, not WE43's calibrated 0.5 mm/year over 12 weeks")
+
+    with open(os.path.join(out, "pareto.png"), "rb") as f:
+        if f.read(8) != b"\x89PNG\r\n\x1a\n":
+            fail("pareto.png is not a PNG")
+    stl = os.path.join(out, "winner.stl")
+    with open(stl, "rb") as f:
+        f.seek(80)
+        (triangles,) = struct.unpack("<I", f.read(4))
+    if triangles < 1000 or os.path.getsize(stl) != 84 + 50 * triangles:
+        fail(f"winner.stl: {triangles} triangles in {os.path.getsize(stl)} bytes")
+    with open(os.path.join(out, "winner.json")) as f:
+        sidecar = json.load(f)
+    if sidecar["cell_type"] != winner["cell_type"] or "design" not in sidecar:
+        fail(f"winner.json {sidecar} does not describe the winner")
+
+    # Bad configs: exit 2, the key named, the results above untouched.
+    before = os.path.getmtime(os.path.join(out, "candidates.csv"))
+    for bad, fragment in (
+        (CONFIG.replace("[export]", "[export]\nwidth = \"3 mm\""), "export.width"),
+        (CONFIG.replace('["2.5 mm", "4 mm"]', "[2.5, 4]"), "space.cell_size[0]"),
+        (CONFIG.replace('"diamond"]', '"octet"]'), "unknown cell type 'octet'"),
+        (CONFIG.replace("porosity = [0.6, 0.8]", "porosity = [0.8, 0.6]"), "porosity bounds"),
+        (CONFIG.replace("degree = 1", "degree = 3"), "degree 3"),
+    ):
+        path = os.path.join(args.work, "bad.toml")
+        with open(path, "w") as f:
+            f.write(bad.format(out=out))
+        r = subprocess.run([args.resorb, "scaffold", path], capture_output=True, text=True)
+        if r.returncode != 2 or fragment not in r.stderr:
+            fail(f"bad config ({fragment}): exit {r.returncode}, stderr {r.stderr!r}")
+    if os.path.getmtime(os.path.join(out, "candidates.csv")) != before:
+        fail("a failed run touched the earlier results")
+    print("OK")
+
+
+if __name__ == "__main__":
+    main()
