@@ -110,9 +110,11 @@ DesignProperties evaluate_design(const Design& design, const DesignMaterial& mat
       cell_problem);
   out.dofs = h.dofs;
   out.young = mean_young(h.stiffness);
-  const auto constants = engineering_constants(h.stiffness);
-  out.shear = (constants.shear[0] + constants.shear[1] + constants.shear[2]) / 3.0;
-  out.zener = constants.zener;
+  if (out.young > 0.0) { // else the solid falls apart into pieces (Schwarz P past its necks)
+    const auto constants = engineering_constants(h.stiffness);
+    out.shear = (constants.shear[0] + constants.shear[1] + constants.shear[2]) / 3.0;
+    out.zener = constants.zener;
+  }
 
   out.recession = material.recession_speed * settings.horizon;
   const auto receded = out.recession > 0.0 ? measure(out.recession) : intact;

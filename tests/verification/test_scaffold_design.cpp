@@ -130,6 +130,20 @@ TEST(ScaffoldDesign, EvaluationMeetsItsPorosityAndRecedesAsTheSurfaceSays) {
   EXPECT_LT(deep.young_at_horizon, thin.young_at_horizon);
 }
 
+TEST(ScaffoldDesign, ACellThatFallsApartHasNoStiffness) {
+  // Skeletal Schwarz P pinches off its necks at t = −1 (the struts meet at points): more
+  // porous than that, it is a lattice of separate balls.
+  scaffold::Design design;
+  design.type = CellType::schwarz_p;
+  design.porosity = 0.82;
+  design.cell_size = 2e-3;
+  const auto p = scaffold::evaluate_design(design, we43_like(0.5), quick());
+  EXPECT_LT(p.threshold, -1.0);
+  EXPECT_EQ(p.young, 0.0);
+  EXPECT_EQ(p.stiffness_retention, 0.0);
+  EXPECT_GT(p.hydrogen_rate_mean, 0.0); // the balls still corrode
+}
+
 TEST(ScaffoldDesign, ParetoFrontKeepsTheNonDominated) {
   const std::vector<std::array<double, 2>> p{{0.6, 0.9}, {0.7, 0.8}, {0.65, 0.7},
                                              {0.8, 0.5}, {0.7, 0.8}, {0.5, 0.5}};
