@@ -21,6 +21,7 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(fmt REQUIRED)
 # NLopt's C library; its C++ header (nlopt.hpp) comes with libnlopt-cxx-dev.
 find_package(NLopt 2.7 REQUIRED CONFIG)
+find_package(Lib3MF REQUIRED) # 3MF print export
 find_package(CLI11 QUIET CONFIG)
 if(NOT CLI11_FOUND)
   find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)

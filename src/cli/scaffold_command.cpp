@@ -7,6 +7,7 @@
 #include <resorb/io/scaffold_config.hpp>
 #include <resorb/io/stl.hpp>
 #include <resorb/io/summary.hpp>
+#include <resorb/io/threemf.hpp>
 #include <resorb/scaffold/measures.hpp>
 
 #include <fmt/format.h>
@@ -175,6 +176,21 @@ void run_scaffold_search(MPI_Comm comm, const std::string& config_name) {
         measured);
     record.group("design") = design_record(best);
     io::write_record_json(comm, record, dir / "winner.json");
+    if (rank == 0) // 3MF keeps the design in the package itself
+      io::write_3mf(
+          dir / "winner.3mf", surface,
+          fmt::format("{} {} scaffold", scaffold::name(best.design.type),
+                      scaffold::name(best.design.variant)),
+          {{"Title", fmt::format("resorb scaffold: {} {} in {}", scaffold::name(best.design.type),
+                                 scaffold::name(best.design.variant), best.design.alloy)},
+           {"Designer", "resorb scaffold"},
+           {"Description",
+            fmt::format("cell size {:.4f} mm, threshold {:.6f}, porosity {:.4f} in the "
+                        "shape ({} intact cell), {}",
+                        best.design.cell_size * 1e3, best.properties.threshold,
+                        1.0 - measured.solid_volume / (std::numbers::pi * r * r * h),
+                        best.properties.porosity,
+                        fmt::format("cylinder r {} mm h {} mm", r * 1e3, h * 1e3))}});
     log::info(comm,
               "winner: {} {} {}, porosity {:.3f}, cell {:.2f} mm, E {:.3f} GPa, {:.0f} % of it "
               "after {:.1f} weeks; printed part {} (cylinder r {} mm h {} mm, {} triangles)",
@@ -199,8 +215,10 @@ void run_scaffold_search(MPI_Comm comm, const std::string& config_name) {
                    "every value\n",
                    script.empty() ? "resorb_scaffold_plot.py not found" : command.c_str());
   }
-  log::info(comm, "wrote {}: candidates.csv, pareto.png, winner.stl, winner.json, summary.json",
-            dir.string());
+  log::info(
+      comm,
+      "wrote {}: candidates.csv, pareto.png, winner.stl, winner.3mf, winner.json, summary.json",
+      dir.string());
 }
 
 } // namespace resorb::cli

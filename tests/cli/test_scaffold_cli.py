@@ -12,6 +12,9 @@ import shutil
 import struct
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from collections import Counter
 
 CONFIG = """
 [space]
@@ -97,6 +100,29 @@ def main():
         (triangles,) = struct.unpack("<I", f.read(4))
     if triangles < 1000 or os.path.getsize(stl) != 84 + 50 * triangles:
         fail(f"winner.stl: {triangles} triangles in {os.path.getsize(stl)} bytes")
+    # 3MF, read independently of lib3mf: a zip with the model XML, in mm, closed and
+    # consistently oriented (every directed edge once, its reverse once), with the design in
+    # its metadata, and the STL's triangles.
+    with zipfile.ZipFile(os.path.join(out, "winner.3mf")) as z:
+        model = ET.fromstring(z.read("3D/3dmodel.model"))
+    ns = {"m": "http://schemas.microsoft.com/3dmanufacturing/core/2015/02"}
+    if model.get("unit") != "millimeter":
+        fail(f"3MF unit {model.get('unit')}")
+    tris = [(int(t.get("v1")), int(t.get("v2")), int(t.get("v3")))
+            for t in model.iterfind(".//m:triangle", ns)]
+    if not 0 <= len(tris) - triangles <= len(tris) // 1000:  # the STL drops float slivers
+        fail(f"3MF has {len(tris)} triangles, the STL {triangles}")
+    directed = Counter()
+    for a, b, c in tris:
+        for e in ((a, b), (b, c), (c, a)):
+            directed[e] += 1
+    bad = [e for e, n in directed.items() if n != 1 or directed.get((e[1], e[0]), 0) != 1]
+    if bad:
+        fail(f"3MF surface not closed and oriented: {len(bad)} bad edges, e.g. {bad[:3]}")
+    meta = {m.get("name"): m.text for m in model.iterfind("m:metadata", ns)}
+    if "cell size" not in meta.get("Description", "") or winner["cell_type"] not in meta.get(
+            "Title", ""):
+        fail(f"3MF metadata {meta}")
     with open(os.path.join(out, "winner.json")) as f:
         sidecar = json.load(f)
     if sidecar["cell_type"] != winner["cell_type"] or "design" not in sidecar:

@@ -4,6 +4,7 @@
 // allocation.
 #include <resorb/core/error.hpp>
 #include <resorb/io/stl.hpp>
+#include <resorb/io/threemf.hpp>
 #include <resorb/mesh/triangle_surface.hpp>
 
 #include <gtest/gtest.h>
@@ -120,4 +121,42 @@ TEST(Stl, FailedWriteNamesTheFileAndKeepsTheOldOne) {
   std::filesystem::remove_all(file.string() + ".tmp");
   EXPECT_EQ(std::filesystem::file_size(file), size);
   EXPECT_TRUE(mesh::check_closed(io::read_stl(file)).closed());
+}
+
+// 3MF: the surface and the metadata come back (lib3mf reads what it wrote, and finds the
+// mesh manifold and oriented); bad files are named; a failed write keeps the old file.
+TEST(ThreeMf, RoundTripKeepsTheSurfaceAndTheMetadata) {
+  const auto cube = mesh::weld(cube_soup(0.01));
+  const auto file = scratch("cube.3mf");
+  io::write_3mf(file, cube, "cube", {{"Title", "resorb test cube"}, {"Description", "L 10 mm"}});
+  const auto back = io::read_3mf(file);
+  EXPECT_EQ(back.surface.vertices.size(), 8u);
+  EXPECT_EQ(back.surface.triangles.size(), 12u);
+  EXPECT_TRUE(back.manifold_and_oriented);
+  EXPECT_TRUE(mesh::check_closed(back.surface).closed());
+  EXPECT_NEAR(mesh::enclosed_volume(back.surface), 1e-6, 1e-12); // mm in the file, m here
+  EXPECT_EQ(back.metadata.at("Title"), "resorb test cube");
+  EXPECT_EQ(back.metadata.at("Description"), "L 10 mm");
+
+  using test_support::expect_input_error;
+  expect_input_error([] { (void)io::read_3mf(scratch("missing.3mf")); }, "missing.3mf");
+  const auto junk = scratch("junk.3mf");
+  std::ofstream(junk, std::ios::binary) << "not a zip package";
+  expect_input_error([&] { (void)io::read_3mf(junk); }, "junk.3mf: 3MF read failed");
+  expect_input_error([&] { (void)io::write_3mf(scratch("empty.3mf"), {}, "none", {}); },
+                     "no triangles");
+  auto broken = cube;
+  broken.triangles[3][1] = 99;
+  expect_input_error([&] { io::write_3mf(scratch("broken.3mf"), broken, "x", {}); },
+                     "refers to vertex 99");
+
+  std::filesystem::create_directories(file.string() + ".tmp");
+  try {
+    io::write_3mf(file, cube, "second", {});
+    ADD_FAILURE() << "expected an Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cube.3mf"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(file.string() + ".tmp");
+  EXPECT_EQ(io::read_3mf(file).metadata.at("Title"), "resorb test cube");
 }
