@@ -13,6 +13,7 @@
 #include <resorb/scaffold/measures.hpp>
 #include <resorb/scaffold/optimization.hpp>
 #include <resorb/scaffold/porous_models.hpp>
+#include <resorb/scaffold/unit_cell.hpp>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -21,6 +22,8 @@
 
 #include <cmath>
 #include <iostream>
+#include <map>
+#include <set>
 #include <vector>
 
 using namespace resorb;
@@ -167,6 +170,48 @@ TEST(ScaffoldDesign, ACellThatFallsApartHasNoStiffness) {
   EXPECT_EQ(p.young, 0.0);
   EXPECT_EQ(p.stiffness_retention, 0.0);
   EXPECT_GT(p.hydrogen_rate_mean, 0.0); // the balls still corrode
+}
+
+// The conforming scaffold mesh: solid and pores tagged, together filling the cylinder, the
+// solid the measured one, every tet positive, and the surface groups between them.
+TEST(ScaffoldMesh, SolidAndPoresFillTheShape) {
+  const double r = 2e-3, height = 3e-3, cell = 1.5e-3;
+  const auto shape = scaffold::BoundingShape::cylinder({r, r, 0}, {0, 0, 1}, r, height);
+  const scaffold::Lattice gyroid(CellType::gyroid, Variant::skeletal, cell, 0.3);
+  const scaffold::Point lo{-0.2e-3, -0.2e-3, -0.2e-3},
+      hi{2 * r + 0.2e-3, 2 * r + 0.2e-3, height + 0.2e-3};
+  const auto m =
+      scaffold::scaffold_mesh(gyroid, shape, lo, hi, mesh::ImplicitMeshSizing::uniform(cell / 6));
+  std::map<int, double> volume;
+  std::size_t inverted = 0;
+  for (std::size_t c = 0; c < m.cells.size() / 4; ++c) {
+    std::array<std::array<double, 3>, 4> x{};
+    for (std::size_t k = 0; k < 4; ++k)
+      for (std::size_t d = 0; d < 3; ++d)
+        x[k][d] = m.coordinates[3 * static_cast<std::size_t>(m.cells[4 * c + k]) + d];
+    const double v = mesh::signed_volume(x);
+    inverted += v <= 0.0 ? 1 : 0;
+    volume[m.cell_tags[c]] += v;
+  }
+  EXPECT_EQ(inverted, 0u);
+  ASSERT_EQ(volume.size(), 2u);
+  const double cylinder = M_PI * r * r * height;
+  const auto measured =
+      scaffold::measure_solid(MPI_COMM_SELF, scaffold::scaffold_level(gyroid, shape), lo, hi, 64);
+  std::cout << fmt::format("scaffold mesh: {} tets; solid {:.4f}, pores {:.4f} of the cylinder; "
+                           "measured solid {:.4f}\n",
+                           m.cells.size() / 4, volume[scaffold::solid_tag] / cylinder,
+                           volume[scaffold::pore_tag] / cylinder, measured.solid_volume / cylinder);
+  // The cylinder's rim is rounded to about the facet distance (h / 10): 1 % of its volume.
+  EXPECT_NEAR((volume[scaffold::solid_tag] + volume[scaffold::pore_tag]) / cylinder, 1.0, 0.02);
+  EXPECT_NEAR(volume[scaffold::solid_tag] / measured.solid_volume, 1.0, 0.03);
+  std::set<std::string> names;
+  for (const auto& g : m.groups)
+    names.insert(g.name);
+  for (const char* name : {"solid", "pore", "solid|pore", "solid|outside", "pore|outside"})
+    EXPECT_TRUE(names.count(name)) << name;
+  std::set<int> facet_tags(m.facet_tags.begin(), m.facet_tags.end());
+  EXPECT_EQ(facet_tags.size(), 3u); // all three surfaces are there
 }
 
 TEST(ScaffoldDesign, ParetoFrontKeepsTheNonDominated) {
