@@ -23,6 +23,12 @@ public:
   /// Index (in the input) of a triangle nearest to @p point (3 coordinates), -1 when the
   /// set has no triangle of nonzero area.
   [[nodiscard]] std::ptrdiff_t nearest(const double* point) const;
+  /// Distance from @p point to the nearest triangle (infinity without triangles).
+  [[nodiscard]] double distance(const double* point) const;
+  /// For a closed surface: whether @p point is inside, by the parity of the crossings of a
+  /// ray in a fixed direction that no lattice or axis aligns with (a ray through an edge or a
+  /// vertex, which could count twice, is then a measure-zero event).
+  [[nodiscard]] bool inside(const double* point) const;
 
 private:
   struct Tree;

@@ -214,6 +214,37 @@ TEST(ScaffoldMesh, SolidAndPoresFillTheShape) {
   EXPECT_EQ(facet_tags.size(), 3u); // all three surfaces are there
 }
 
+// A defect region given as a closed surface (as from a segmentation's STL): its signed
+// distance has the sign and size of the analytic one, and a scaffold clipped by it holds the
+// solid the analytic shape holds.
+TEST(BoundingShape, ClosedSurfaceEnclosesItsRegion) {
+  const double radius = 0.3;
+  const scaffold::Point center{0.5, 0.5, 0.5};
+  const scaffold::BoundingShape ball([&](const scaffold::Point& x) {
+    return radius - std::hypot(x[0] - center[0], x[1] - center[1], x[2] - center[2]);
+  });
+  const auto surface = scaffold::solid_surface(
+      MPI_COMM_SELF, [&](const scaffold::Point& x) { return ball.distance(x); }, {0, 0, 0},
+      {1, 1, 1}, 32);
+  const auto outline = scaffold::BoundingShape::enclosed_by(surface);
+  // The polyhedron is inscribed: within h² / (8 r) ≈ 1.5e-3 of the sphere (h = 1/32 · √2).
+  for (const scaffold::Point& x :
+       {center, scaffold::Point{0.7, 0.5, 0.5}, scaffold::Point{0.95, 0.5, 0.5},
+        scaffold::Point{0.1, 0.2, 0.9}, scaffold::Point{0.5, 0.31, 0.66}})
+    EXPECT_NEAR(outline.distance(x), ball.distance(x), 3e-3) << x[0] << " " << x[1] << " " << x[2];
+  const scaffold::Lattice gyroid(CellType::gyroid, Variant::sheet, 0.25, 0.4);
+  const auto in_outline = scaffold::measure_solid(
+      MPI_COMM_SELF, scaffold::scaffold_level(gyroid, outline), {0, 0, 0}, {1, 1, 1}, 40);
+  const auto in_ball = scaffold::measure_solid(
+      MPI_COMM_SELF, scaffold::scaffold_level(gyroid, ball), {0, 0, 0}, {1, 1, 1}, 40);
+  EXPECT_NEAR(in_outline.solid_volume / in_ball.solid_volume, 1.0, 0.02);
+
+  auto open = surface;
+  open.triangles.pop_back();
+  test_support::expect_input_error([&] { (void)scaffold::BoundingShape::enclosed_by(open); },
+                                   "not closed");
+}
+
 TEST(ScaffoldDesign, ParetoFrontKeepsTheNonDominated) {
   const std::vector<std::array<double, 2>> p{{0.6, 0.9}, {0.7, 0.8}, {0.65, 0.7},
                                              {0.8, 0.5}, {0.7, 0.8}, {0.5, 0.5}};

@@ -10,6 +10,8 @@
 /// its signed distance d (positive inside); the scaffold is ψ ∧ d = min(ψ, d), whose zero set is
 /// the boundary of the intersection.
 
+#include "resorb/mesh/triangle_surface.hpp"
+
 #include <array>
 #include <functional>
 #include <string_view>
@@ -92,6 +94,11 @@ public:
   /// @p height. @throws InputError for a non-positive radius or height or a zero axis
   [[nodiscard]] static BoundingShape cylinder(const Point& base, const Point& axis, double radius,
                                               double height);
+  /// The region inside a closed surface (a defect or implant outline from a segmentation,
+  /// e.g. read by io::read_stl), m: the distance to its nearest triangle, positive inside
+  /// (CGAL AABB tree; inside by ray parity).
+  /// @throws InputError when the surface is not closed and consistently oriented
+  [[nodiscard]] static BoundingShape enclosed_by(const mesh::TriangleSurface& surface);
   /// Any shape as its signed distance (positive inside).
   explicit BoundingShape(ScalarField signed_distance);
 

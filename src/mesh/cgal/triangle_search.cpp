@@ -7,6 +7,8 @@
 #include <CGAL/AABB_triangle_primitive.h>
 #include <CGAL/Simple_cartesian.h>
 
+#include <cmath>
+#include <limits>
 #include <vector>
 
 namespace resorb::mesh {
@@ -52,6 +54,21 @@ std::ptrdiff_t TriangleSearch::nearest(const double* point) const {
       tree_->tree.closest_point_and_primitive(Kernel::Point_3(point[0], point[1], point[2]));
   (void)closest;
   return tree_->input_index[static_cast<std::size_t>(primitive - tree_->triangles.cbegin())];
+}
+
+double TriangleSearch::distance(const double* point) const {
+  if (tree_->triangles.empty())
+    return std::numeric_limits<double>::infinity();
+  return std::sqrt(tree_->tree.squared_distance(Kernel::Point_3(point[0], point[1], point[2])));
+}
+
+bool TriangleSearch::inside(const double* point) const {
+  if (tree_->triangles.empty())
+    return false;
+  const Kernel::Point_3 p(point[0], point[1], point[2]);
+  const Kernel::Ray_3 ray(
+      p, Kernel::Vector_3(0.5773502691896258, 0.6123724356957945, 0.5400617248673217));
+  return tree_->tree.number_of_intersected_primitives(ray) % 2 == 1;
 }
 
 } // namespace resorb::mesh
