@@ -8,10 +8,12 @@
 #include <resorb/io/stl.hpp>
 #include <resorb/io/summary.hpp>
 #include <resorb/io/threemf.hpp>
+#include <resorb/mesh/triangle_surface.hpp>
 #include <resorb/scaffold/measures.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -85,6 +87,40 @@ Record design_record(const scaffold::Candidate& c) {
   return r;
 }
 
+/// The region the winner is printed in, its box and volume.
+struct PrintedPart {
+  scaffold::BoundingShape shape;
+  scaffold::Point lo, hi;
+  double volume = 0.0;
+  std::string description;
+};
+
+PrintedPart printed_part(const io::ScaffoldConfig& config) {
+  if (config.export_surface) {
+    const auto outline = io::read_stl(*config.export_surface);
+    scaffold::Point lo{1e300, 1e300, 1e300}, hi{-1e300, -1e300, -1e300};
+    for (const auto& v : outline.vertices)
+      for (std::size_t d = 0; d < 3; ++d) {
+        lo[d] = std::min(lo[d], v[d]);
+        hi[d] = std::max(hi[d], v[d]);
+      }
+    const double margin = 0.05 * std::max({hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]});
+    for (std::size_t d = 0; d < 3; ++d) {
+      lo[d] -= margin;
+      hi[d] += margin;
+    }
+    return {scaffold::BoundingShape::enclosed_by(outline), lo, hi, mesh::enclosed_volume(outline),
+            fmt::format("inside {}", config.export_surface->filename().string())};
+  }
+  const double r = config.export_radius, h = config.export_height;
+  const double margin = 0.05 * std::max(r, h);
+  return {scaffold::BoundingShape::cylinder({r, r, 0.0}, {0, 0, 1}, r, h),
+          {-margin, -margin, -margin},
+          {2 * r + margin, 2 * r + margin, h + margin},
+          std::numbers::pi * r * r * h,
+          fmt::format("cylinder r {} mm h {} mm", r * 1e3, h * 1e3)};
+}
+
 std::filesystem::path plot_script() {
   for (const auto& p :
        std::array{std::filesystem::path(RESORB_INSTALLED_BIN_DIR) / "resorb-scaffold-plot",
@@ -153,27 +189,26 @@ void run_scaffold_search(MPI_Comm comm, const std::string& config_name) {
   if (result.best) {
     const auto& best = result.candidates[*result.best];
     summary.group("winner") = design_record(best);
-    // The printed part: the winner in the export cylinder, its surface watertight.
-    const double r = config.export_radius, h = config.export_height;
-    const auto shape = scaffold::BoundingShape::cylinder({r, r, 0.0}, {0, 0, 1}, r, h);
+    // The printed part: the winner in the export shape, its surface watertight.
+    const auto part = printed_part(config);
     const scaffold::Lattice lattice(best.design.type, best.design.variant, best.design.cell_size,
                                     best.properties.threshold);
-    const auto level = scaffold::scaffold_level(lattice, shape);
-    const double margin = 0.05 * std::max(r, h);
-    const scaffold::Point lo{-margin, -margin, -margin},
-        hi{2 * r + margin, 2 * r + margin, h + margin};
+    const auto level = scaffold::scaffold_level(lattice, part.shape);
+    const auto& lo = part.lo;
+    const auto& hi = part.hi;
     const int cells = static_cast<int>(
-        std::ceil(config.export_cells_per_period * (hi[2] - lo[2]) / best.design.cell_size));
+        std::ceil(config.export_cells_per_period *
+                  std::max({hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]}) / best.design.cell_size));
     const auto surface = scaffold::solid_surface(comm, level, lo, hi, cells);
     const auto measured = scaffold::measure_solid(comm, level, lo, hi, cells);
     if (rank == 0)
       io::write_stl(dir / "winner.stl", surface,
                     fmt::format("resorb scaffold winner: {} {}", scaffold::name(best.design.type),
                                 scaffold::name(best.design.variant)));
-    auto record = scaffold::print_record(
-        {best.design.type, best.design.variant, best.design.cell_size, best.properties.threshold,
-         fmt::format("cylinder r {} mm h {} mm", r * 1e3, h * 1e3), std::numbers::pi * r * r * h},
-        measured);
+    auto record =
+        scaffold::print_record({best.design.type, best.design.variant, best.design.cell_size,
+                                best.properties.threshold, part.description, part.volume},
+                               measured);
     record.group("design") = design_record(best);
     io::write_record_json(comm, record, dir / "winner.json");
     if (rank == 0) // 3MF keeps the design in the package itself
@@ -188,17 +223,16 @@ void run_scaffold_search(MPI_Comm comm, const std::string& config_name) {
             fmt::format("cell size {:.4f} mm, threshold {:.6f}, porosity {:.4f} in the "
                         "shape ({} intact cell), {}",
                         best.design.cell_size * 1e3, best.properties.threshold,
-                        1.0 - measured.solid_volume / (std::numbers::pi * r * r * h),
-                        best.properties.porosity,
-                        fmt::format("cylinder r {} mm h {} mm", r * 1e3, h * 1e3))}});
+                        1.0 - measured.solid_volume / part.volume, best.properties.porosity,
+                        part.description)}});
     log::info(comm,
               "winner: {} {} {}, porosity {:.3f}, cell {:.2f} mm, E {:.3f} GPa, {:.0f} % of it "
-              "after {:.1f} weeks; printed part {} (cylinder r {} mm h {} mm, {} triangles)",
+              "after {:.1f} weeks; printed part {} ({}, {} triangles)",
               scaffold::name(best.design.type), scaffold::name(best.design.variant),
               best.design.alloy, best.properties.porosity, best.design.cell_size * 1e3,
               best.properties.young / 1e9, 100 * best.properties.stiffness_retention,
               config.search.evaluation.horizon / (7 * seconds_per_day),
-              (dir / "winner.stl").string(), r * 1e3, h * 1e3, surface.triangles.size());
+              (dir / "winner.stl").string(), part.description, surface.triangles.size());
   } else {
     log::info(comm, "no candidate meets every target: see candidates.csv (violation column)");
   }

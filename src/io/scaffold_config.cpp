@@ -126,7 +126,16 @@ ScaffoldConfig read_scaffold_config(const std::filesystem::path& path) {
   if (const auto* node = root.get("export")) {
     const auto& t = r.table(node, "export");
     r.lengths(t, "export", {{"radius", &c.export_radius}, {"height", &c.export_height}},
-              {"cells_per_period"});
+              {"cells_per_period", "surface"});
+    if (const auto* v = t.get("surface")) {
+      if (!v->is_string())
+        r.fail("export.surface", "must be a string (an STL file in mm)");
+      if (t.get("radius") != nullptr || t.get("height") != nullptr)
+        r.fail("export.surface", "give either a surface or a cylinder (radius, height)");
+      c.export_surface = path.parent_path() / v->as_string()->get();
+      if (!std::filesystem::is_regular_file(*c.export_surface))
+        r.fail("export.surface", fmt::format("no such file '{}'", c.export_surface->string()));
+    }
     if (const auto* v = t.get("cells_per_period"))
       c.export_cells_per_period = integer(r, *v, "export.cells_per_period");
     if (!(c.export_radius > 0.0) || !(c.export_height > 0.0))

@@ -45,6 +45,48 @@ def fail(message):
     sys.exit(1)
 
 
+def check_3mf(path, triangles, winner):
+    """3MF, read independently of lib3mf: a zip with the model XML, in mm, closed and
+    consistently oriented (every directed edge once, its reverse once), with the design in
+    its metadata, and the STL's triangles (less the float slivers the STL drops)."""
+    with zipfile.ZipFile(path) as z:
+        model = ET.fromstring(z.read("3D/3dmodel.model"))
+    ns = {"m": "http://schemas.microsoft.com/3dmanufacturing/core/2015/02"}
+    if model.get("unit") != "millimeter":
+        fail(f"3MF unit {model.get('unit')}")
+    tris = [(int(t.get("v1")), int(t.get("v2")), int(t.get("v3")))
+            for t in model.iterfind(".//m:triangle", ns)]
+    if triangles is not None and not 0 <= len(tris) - triangles <= len(tris) // 1000:
+        fail(f"3MF has {len(tris)} triangles, the STL {triangles}")
+    directed = Counter()
+    for a, b, c in tris:
+        for e in ((a, b), (b, c), (c, a)):
+            directed[e] += 1
+    bad = [e for e, n in directed.items() if n != 1 or directed.get((e[1], e[0]), 0) != 1]
+    if bad:
+        fail(f"3MF surface not closed and oriented: {len(bad)} bad edges, e.g. {bad[:3]}")
+    meta = {m.get("name"): m.text for m in model.iterfind("m:metadata", ns)}
+    if "cell size" not in meta.get("Description", "") or winner["cell_type"] not in meta.get(
+            "Title", ""):
+        fail(f"3MF metadata {meta}")
+    return meta
+
+
+def write_cube_stl(path, size_mm):
+    """A closed, outward binary STL cube [0, size]^3 in mm."""
+    v = [(x, y, z) for z in (0, size_mm) for y in (0, size_mm) for x in (0, size_mm)]
+    faces = [(0, 2, 1), (1, 2, 3), (4, 5, 6), (5, 7, 6), (0, 1, 4), (1, 5, 4),
+             (2, 6, 3), (3, 6, 7), (0, 4, 2), (2, 4, 6), (1, 3, 5), (3, 7, 5)]
+    with open(path, "wb") as f:
+        f.write(b"cube".ljust(80, b" "))
+        f.write(struct.pack("<I", len(faces)))
+        for face in faces:
+            f.write(struct.pack("<3f", 0, 0, 0))
+            for k in face:
+                f.write(struct.pack("<3f", *v[k]))
+            f.write(struct.pack("<H", 0))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--resorb", required=True)
@@ -100,33 +142,33 @@ def main():
         (triangles,) = struct.unpack("<I", f.read(4))
     if triangles < 1000 or os.path.getsize(stl) != 84 + 50 * triangles:
         fail(f"winner.stl: {triangles} triangles in {os.path.getsize(stl)} bytes")
-    # 3MF, read independently of lib3mf: a zip with the model XML, in mm, closed and
-    # consistently oriented (every directed edge once, its reverse once), with the design in
-    # its metadata, and the STL's triangles.
-    with zipfile.ZipFile(os.path.join(out, "winner.3mf")) as z:
-        model = ET.fromstring(z.read("3D/3dmodel.model"))
-    ns = {"m": "http://schemas.microsoft.com/3dmanufacturing/core/2015/02"}
-    if model.get("unit") != "millimeter":
-        fail(f"3MF unit {model.get('unit')}")
-    tris = [(int(t.get("v1")), int(t.get("v2")), int(t.get("v3")))
-            for t in model.iterfind(".//m:triangle", ns)]
-    if not 0 <= len(tris) - triangles <= len(tris) // 1000:  # the STL drops float slivers
-        fail(f"3MF has {len(tris)} triangles, the STL {triangles}")
-    directed = Counter()
-    for a, b, c in tris:
-        for e in ((a, b), (b, c), (c, a)):
-            directed[e] += 1
-    bad = [e for e, n in directed.items() if n != 1 or directed.get((e[1], e[0]), 0) != 1]
-    if bad:
-        fail(f"3MF surface not closed and oriented: {len(bad)} bad edges, e.g. {bad[:3]}")
-    meta = {m.get("name"): m.text for m in model.iterfind("m:metadata", ns)}
-    if "cell size" not in meta.get("Description", "") or winner["cell_type"] not in meta.get(
-            "Title", ""):
-        fail(f"3MF metadata {meta}")
+    check_3mf(os.path.join(out, "winner.3mf"), triangles, winner)
     with open(os.path.join(out, "winner.json")) as f:
         sidecar = json.load(f)
     if sidecar["cell_type"] != winner["cell_type"] or "design" not in sidecar:
         fail(f"winner.json {sidecar} does not describe the winner")
+
+    # The printed part in a defect outline given as an STL (a 5 mm cube), on 1 rank.
+    write_cube_stl(os.path.join(args.work, "defect.stl"), 5.0)
+    out2 = os.path.join(args.work, "out_defect")
+    with open(os.path.join(args.work, "defect.toml"), "w") as f:
+        f.write(CONFIG.replace('types = ["gyroid", "diamond"]', 'types = ["gyroid"]')
+                .replace('radius = "3 mm"\nheight = "4 mm"', 'surface = "defect.stl"')
+                .format(out=out2))
+    r = subprocess.run([args.resorb, "scaffold", os.path.join(args.work, "defect.toml")],
+                       capture_output=True, text=True)
+    print(r.stdout, r.stderr)
+    if r.returncode != 0:
+        fail(f"resorb scaffold with a surface outline exited {r.returncode}")
+    with open(os.path.join(out2, "summary.json")) as f:
+        winner2 = json.load(f)["winner"]
+    meta = check_3mf(os.path.join(out2, "winner.3mf"), None, winner2)
+    if "inside defect.stl" not in meta["Description"]:
+        fail(f"the 3MF does not name the outline: {meta}")
+    with open(os.path.join(out2, "winner.json")) as f:
+        porosity = json.load(f)["porosity"]
+    if not 0.5 < porosity < 0.95:
+        fail(f"porosity in the cube {porosity}")
 
     # Bad configs: exit 2, the key named, the results above untouched.
     before = os.path.getmtime(os.path.join(out, "candidates.csv"))
@@ -136,6 +178,9 @@ def main():
         (CONFIG.replace('"diamond"]', '"octet"]'), "unknown cell type 'octet'"),
         (CONFIG.replace("porosity = [0.6, 0.8]", "porosity = [0.8, 0.6]"), "porosity bounds"),
         (CONFIG.replace("degree = 1", "degree = 3"), "degree 3"),
+        (CONFIG.replace("[export]", '[export]\nsurface = "defect.stl"'), "either a surface or"),
+        (CONFIG.replace('radius = "3 mm"\nheight = "4 mm"', 'surface = "nowhere.stl"'),
+         "no such file"),
     ):
         path = os.path.join(args.work, "bad.toml")
         with open(path, "w") as f:

@@ -8,19 +8,23 @@
 #include "resorb/scaffold/optimization.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace resorb::io {
 
 /// A parsed and validated `resorb scaffold` configuration.
 struct ScaffoldConfig {
-  std::filesystem::path file;             ///< the configuration file itself
-  scaffold::DesignSpace space;            ///< `[space]`
-  std::string medium = "in_vivo";         ///< `[space] medium`: data/media name or file
-  scaffold::DesignTargets targets;        ///< `[targets]`
-  scaffold::OptimizationSettings search;  ///< `[evaluation]` and `[targets] horizon`
-  double export_radius = 3e-3;            ///< `[export] radius`: cylinder of the printed part, m
-  double export_height = 6e-3;            ///< `[export] height`, m
+  std::filesystem::path file;            ///< the configuration file itself
+  scaffold::DesignSpace space;           ///< `[space]`
+  std::string medium = "in_vivo";        ///< `[space] medium`: data/media name or file
+  scaffold::DesignTargets targets;       ///< `[targets]`
+  scaffold::OptimizationSettings search; ///< `[evaluation]` and `[targets] horizon`
+  double export_radius = 3e-3;           ///< `[export] radius`: cylinder of the printed part, m
+  double export_height = 6e-3;           ///< `[export] height`, m
+  /// `[export] surface`: instead of the cylinder, the region inside this closed STL (mm;
+  /// relative to the config), e.g. a bone defect's outline from a segmentation
+  std::optional<std::filesystem::path> export_surface;
   int export_cells_per_period = 16;       ///< `[export] cells_per_period`: surface resolution
   std::filesystem::path output_directory; ///< `[output] directory`, relative to the cwd
 };
