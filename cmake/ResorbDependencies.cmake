@@ -22,6 +22,17 @@ find_package(fmt REQUIRED)
 # NLopt's C library; its C++ header (nlopt.hpp) comes with libnlopt-cxx-dev.
 find_package(NLopt 2.7 REQUIRED CONFIG)
 find_package(Lib3MF REQUIRED) # 3MF print export
+# Medical images: NIfTI by nifti_clib; NRRD and MetaImage by ITK's image IO (confined to
+# src/imaging/itk/).
+find_package(NIfTI REQUIRED)
+# ITK's configuration loads its HDF5 module, which looks for a serial C++ HDF5: inside a
+# function its variables cannot replace the parallel HDF5 found above.
+function(resorb_find_itk)
+  find_package(ITK 5.2 REQUIRED COMPONENTS ITKCommon ITKIOImageBase ITKIONRRD ITKIOMeta)
+  set(ITK_LIBRARIES ${ITK_LIBRARIES} PARENT_SCOPE)
+  set(ITK_INCLUDE_DIRS ${ITK_INCLUDE_DIRS} PARENT_SCOPE)
+endfunction()
+resorb_find_itk()
 find_package(CLI11 QUIET CONFIG)
 if(NOT CLI11_FOUND)
   find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)

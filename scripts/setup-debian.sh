@@ -14,6 +14,8 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev libfmt-dev libcli11-dev
   # tests and benchmarks (independent HDF5 reader for the output checks)
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-h5py python3-numpy
+  # medical images: NIfTI (nifti_clib), NRRD and MetaImage (ITK's image IO)
+  libnifti-dev libinsighttoolkit5-dev
   # design optimization (NLopt) and 3MF print export
   libnlopt-dev libnlopt-cxx-dev lib3mf-dev
   # an independent checker of the exported STL surfaces
