@@ -23,12 +23,13 @@ find_package(fmt REQUIRED)
 find_package(NLopt 2.7 REQUIRED CONFIG)
 find_package(Lib3MF REQUIRED) # 3MF print export
 # Medical images: NIfTI by nifti_clib; NRRD and MetaImage by ITK's image IO (confined to
-# src/imaging/itk/).
+# src/imaging/itk/), and ITK's filters behind CGAL's label weights (src/mesh/cgal/).
 find_package(NIfTI REQUIRED)
 # ITK's configuration loads its HDF5 module, which looks for a serial C++ HDF5: inside a
 # function its variables cannot replace the parallel HDF5 found above.
 function(resorb_find_itk)
-  find_package(ITK 5.2 REQUIRED COMPONENTS ITKCommon ITKIOImageBase ITKIONRRD ITKIOMeta)
+  find_package(ITK 5.2 REQUIRED COMPONENTS ITKCommon ITKIOImageBase ITKIONRRD ITKIOMeta
+                                          ITKSmoothing ITKThresholding ITKImageIntensity)
   set(ITK_LIBRARIES ${ITK_LIBRARIES} PARENT_SCOPE)
   set(ITK_INCLUDE_DIRS ${ITK_INCLUDE_DIRS} PARENT_SCOPE)
 endfunction()

@@ -11,11 +11,10 @@
 #include <CGAL/Mesh_triangulation_3.h>
 #include <CGAL/make_mesh_3.h>
 
+#include "mesh/cgal/complex_to_mesh_data.hpp"
 #include "mesh/cgal/unit_frame.hpp"
 
 #include <fmt/format.h>
-
-#include <unordered_map>
 
 namespace resorb::mesh {
 namespace {
@@ -56,36 +55,8 @@ MeshData mesh_labeled_domain(const LabelFunction& label, std::array<double, 3> l
                              "(every sampled point is outside, label 0)",
                              source));
 
-  MeshData data;
-  data.source = source;
-  data.groups = tags.groups();
-  const auto& tr = complex.triangulation();
-  std::unordered_map<Triangulation::Vertex_handle, GlobalIndex> index;
-  auto vertex = [&](Triangulation::Vertex_handle v) {
-    const auto [it, inserted] = index.try_emplace(v, static_cast<GlobalIndex>(index.size()));
-    if (inserted) {
-      const auto& x = tr.point(v);
-      const auto w = frame.to_world(x.x(), x.y(), x.z());
-      data.coordinates.insert(data.coordinates.end(), w.begin(), w.end());
-    }
-    return it->second;
-  };
-  for (auto c = complex.cells_in_complex_begin(); c != complex.cells_in_complex_end(); ++c) {
-    for (int k = 0; k < 4; ++k)
-      data.cells.push_back(vertex(c->vertex(k)));
-    data.cell_tags.push_back(complex.subdomain_index(c));
-  }
-  for (auto f = complex.facets_in_complex_begin(); f != complex.facets_in_complex_end(); ++f) {
-    // A surface facet between two unmeshed cells bounds nothing (see mesh_periodic_domain).
-    if (!complex.is_in_complex(f->first) && !complex.is_in_complex(tr.mirror_facet(*f).first))
-      continue;
-    const auto [a, b] = complex.surface_patch_index(*f);
-    for (int k = 0; k < 4; ++k)
-      if (k != f->second)
-        data.facets.push_back(vertex(f->first->vertex(k)));
-    data.facet_tags.push_back(tags.facet_tag(a, b));
-  }
-  return data;
+  return impl::complex_to_mesh_data(
+      complex, tags, [&](double x, double y, double z) { return frame.to_world(x, y, z); }, source);
 }
 
 } // namespace resorb::mesh

@@ -1,0 +1,232 @@
+// Label volumes to conforming tet meshes: phantoms of known shape (spheres, a core in a
+// shell, disjoint balls), compared with the analytic geometry.
+#include "expect_error.hpp"
+
+#include <resorb/imaging/label_mesher.hpp>
+#include <resorb/mesh/tet_mesh.hpp>
+#include <resorb/meshes/phantoms.hpp>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <numeric>
+#include <set>
+
+using namespace resorb;
+using imaging::Vector3;
+using test_support::expect_input_error;
+
+namespace {
+
+constexpr double voxel = 0.5e-3;
+
+double distance(const Vector3& a, const Vector3& b) {
+  return std::hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+}
+
+Vector3 point(const mesh::MeshData& m, GlobalIndex v) {
+  const auto i = 3 * static_cast<std::size_t>(v);
+  return {m.coordinates[i], m.coordinates[i + 1], m.coordinates[i + 2]};
+}
+
+std::array<std::array<double, 3>, 4> cell(const mesh::MeshData& m, std::size_t c) {
+  std::array<std::array<double, 3>, 4> x{};
+  for (std::size_t k = 0; k < 4; ++k)
+    x[k] = point(m, m.cells[4 * c + k]);
+  return x;
+}
+
+/// Volume per cell tag; fails on an inverted or flat cell.
+std::map<int, double> volumes(const mesh::MeshData& m) {
+  std::map<int, double> v;
+  std::size_t inverted = 0;
+  for (std::size_t c = 0; c < m.cell_tags.size(); ++c) {
+    const double vol = mesh::signed_volume(cell(m, c));
+    inverted += vol <= 0 ? 1 : 0;
+    v[m.cell_tags[c]] += vol;
+  }
+  EXPECT_EQ(inverted, 0u);
+  return v;
+}
+
+/// Every tagged facet lies between cells of the two labels its tag names (one cell when
+/// the other side is outside), and every face shared by two cells of different labels is
+/// tagged: a conforming, watertight multi-material mesh.
+void expect_conforming(const mesh::MeshData& m) {
+  using Face = std::array<GlobalIndex, 3>;
+  std::map<Face, std::vector<int>> sides;
+  for (std::size_t c = 0; c < m.cell_tags.size(); ++c)
+    for (std::size_t skip = 0; skip < 4; ++skip) {
+      Face f{};
+      std::size_t n = 0;
+      for (std::size_t k = 0; k < 4; ++k)
+        if (k != skip)
+          f[n++] = m.cells[4 * c + k];
+      std::sort(f.begin(), f.end());
+      sides[f].push_back(m.cell_tags[c]);
+    }
+  std::set<Face> tagged;
+  std::size_t wrong = 0;
+  for (std::size_t t = 0; t < m.facet_tags.size(); ++t) {
+    Face f{m.facets[3 * t], m.facets[3 * t + 1], m.facets[3 * t + 2]};
+    std::sort(f.begin(), f.end());
+    tagged.insert(f);
+    const auto it = sides.find(f);
+    if (it == sides.end()) {
+      ++wrong;
+      continue;
+    }
+    const auto& s = it->second;
+    const bool boundary = s.size() == 1;
+    const bool interface = s.size() == 2 && s[0] != s[1];
+    wrong += boundary || interface ? 0 : 1;
+  }
+  std::size_t untagged = 0, over_shared = 0;
+  for (const auto& [f, s] : sides) {
+    over_shared += s.size() > 2 ? 1 : 0;
+    if ((s.size() == 1 || (s.size() == 2 && s[0] != s[1])) && !tagged.count(f))
+      ++untagged;
+  }
+  EXPECT_EQ(wrong, 0u) << "tagged facets not between two labels";
+  EXPECT_EQ(untagged, 0u) << "label boundaries without a tag";
+  EXPECT_EQ(over_shared, 0u) << "faces of more than two cells";
+}
+
+/// Largest distance of the vertices on facets tagged @p tag from the sphere (c, r).
+double sphere_deviation(const mesh::MeshData& m, int tag, const Vector3& c, double r) {
+  double worst = 0.0;
+  for (std::size_t t = 0; t < m.facet_tags.size(); ++t)
+    if (m.facet_tags[t] == tag)
+      for (std::size_t k = 0; k < 3; ++k)
+        worst = std::max(worst, std::abs(distance(point(m, m.facets[3 * t + k]), c) - r));
+  return worst;
+}
+
+int facet_tag(const mesh::MeshData& m, const std::string& name) {
+  for (const auto& g : m.groups)
+    if (g.dim == 2 && g.name == name)
+      return g.tag;
+  ADD_FAILURE() << "no facet group " << name;
+  return -1;
+}
+
+imaging::LabelMeshSettings settings_for(std::vector<imaging::MeshedLabel> labels, double h) {
+  imaging::LabelMeshSettings s;
+  s.labels = std::move(labels);
+  s.sizing = mesh::ImplicitMeshSizing::uniform(h);
+  s.sizing.facet_distance = 0.1 * voxel;
+  return s;
+}
+
+} // namespace
+
+// A core (r 3 mm) in a shell (r 6 mm) of a 32³ image of 0.5 mm voxels, placed in an oblique
+// mirrored frame: volumes within the voxel bound, surfaces within half a voxel of the
+// spheres, conforming interfaces, and the same world position as the axis-aligned image.
+TEST(LabelMesher, CoreInShellMatchesTheSpheresInAnyFrame) {
+  const double r_core = 3e-3, r_shell = 6e-3;
+  for (const bool oblique : {false, true}) {
+    auto g = meshes::cube_geometry(32, voxel);
+    const Vector3 c{10e-3, -4e-3, 25e-3};
+    if (oblique) {
+      // Rotated 30° about z and the i axis reversed: handedness −1.
+      const double a = M_PI / 6;
+      g.direction = {{{-std::cos(a), -std::sin(a), 0}, {-std::sin(a), std::cos(a), 0}, {0, 0, 1}}};
+    }
+    // Centre the grid on c whatever its axes.
+    const auto mid = g.to_world({15.5, 15.5, 15.5});
+    for (std::size_t d = 0; d < 3; ++d)
+      g.origin[d] += c[d] - mid[d];
+    const auto image = meshes::sample_phantom(g, [&](const Vector3& x) {
+      const double r = distance(x, c);
+      return r < r_core ? 2 : r < r_shell ? 1 : 0;
+    });
+    const auto m = imaging::mesh_label_image(
+        image, settings_for({{1, "shell", 0.0}, {2, "core", 0.0}}, 1.0e-3));
+    const auto v = volumes(m);
+    ASSERT_EQ(v.size(), 2u);
+    std::int64_t core_voxels = 0, shell_voxels = 0;
+    for (const auto l : image.values) {
+      core_voxels += l == 2;
+      shell_voxels += l == 1;
+    }
+    const double v3 = voxel * voxel * voxel;
+    const double core = 4.0 / 3 * M_PI * std::pow(r_core, 3);
+    const double shell = 4.0 / 3 * M_PI * std::pow(r_shell, 3) - core;
+    std::cout << fmt::format(
+        "{}: {} tets; core {:.4f}, shell {:.4f} of the analytic volume "
+        "(voxels {:.4f}, {:.4f}); surface deviation {:.3f}, {:.3f} voxel\n",
+        oblique ? "oblique, mirrored" : "axis-aligned", m.cell_tags.size(), v.at(2) / core,
+        v.at(1) / shell, core_voxels * v3 / core, shell_voxels * v3 / shell,
+        sphere_deviation(m, facet_tag(m, "shell|core"), c, r_core) / voxel,
+        sphere_deviation(m, facet_tag(m, "shell|outside"), c, r_shell) / voxel);
+    // Label volume vs voxel-count volume within (surface area × voxel / 2).
+    const double a_core = 4 * M_PI * r_core * r_core, a_shell = 4 * M_PI * r_shell * r_shell;
+    EXPECT_NEAR(v.at(2), core_voxels * v3, a_core * voxel / 2);
+    EXPECT_NEAR(v.at(1), shell_voxels * v3, (a_core + a_shell) * voxel / 2);
+    EXPECT_LE(sphere_deviation(m, facet_tag(m, "shell|core"), c, r_core), 0.5 * voxel);
+    EXPECT_LE(sphere_deviation(m, facet_tag(m, "shell|outside"), c, r_shell), 0.5 * voxel);
+    expect_conforming(m);
+    // The core's centroid is the sphere's centre, in the world frame.
+    Vector3 centroid{0, 0, 0};
+    for (std::size_t cl = 0; cl < m.cell_tags.size(); ++cl)
+      if (m.cell_tags[cl] == 2) {
+        const auto x = cell(m, cl);
+        const double vol = mesh::signed_volume(x);
+        for (std::size_t d = 0; d < 3; ++d)
+          centroid[d] += vol * (x[0][d] + x[1][d] + x[2][d] + x[3][d]) / 4 / v.at(2);
+      }
+    EXPECT_LT(distance(centroid, c), 0.1 * voxel);
+  }
+}
+
+// Eight balls of radius 2.5 voxels, not touching: none is lost.
+TEST(LabelMesher, NoSmallComponentIsLost) {
+  const auto g = meshes::cube_geometry(32, voxel);
+  std::vector<Vector3> centres;
+  for (int i = 0; i < 8; ++i)
+    centres.push_back(
+        {(i & 1 ? 4.0 : -4.0) * 1e-3, (i & 2 ? 4.0 : -4.0) * 1e-3, (i & 4 ? 4.0 : -4.0) * 1e-3});
+  const double r = 2.5 * voxel;
+  const auto image = meshes::sample_phantom(g, [&](const Vector3& x) {
+    for (const auto& c : centres)
+      if (distance(x, c) < r)
+        return 1;
+    return 0;
+  });
+  const auto m = imaging::mesh_label_image(image, settings_for({{1, "ball", 0.0}}, 0.5e-3));
+  std::vector<double> volume(centres.size(), 0.0);
+  for (std::size_t c = 0; c < m.cell_tags.size(); ++c) {
+    const auto x = cell(m, c);
+    Vector3 mid{};
+    for (std::size_t d = 0; d < 3; ++d)
+      mid[d] = (x[0][d] + x[1][d] + x[2][d] + x[3][d]) / 4;
+    for (std::size_t b = 0; b < centres.size(); ++b)
+      if (distance(mid, centres[b]) < 2 * r)
+        volume[b] += mesh::signed_volume(x);
+  }
+  const double ball = 4.0 / 3 * M_PI * r * r * r;
+  for (std::size_t b = 0; b < centres.size(); ++b)
+    EXPECT_NEAR(volume[b] / ball, 1.0, 0.35) << "ball " << b;
+  expect_conforming(m);
+}
+
+TEST(LabelMesher, BadSettingsAreNamed) {
+  const auto image = meshes::sample_phantom(meshes::cube_geometry(8, voxel), [](const Vector3& x) {
+    return std::hypot(x[0], x[1], x[2]) < 1e-3 ? 3 : 0;
+  });
+  auto s = settings_for({{3, "bone", 0.0}}, 1e-3);
+  s.labels.push_back({7, "marrow", 0.0});
+  expect_input_error([&] { (void)imaging::mesh_label_image(image, s); },
+                     "label 7 ('marrow') is in no voxel");
+  s.labels = {{3, "bone", 0.0}, {3, "again", 0.0}};
+  expect_input_error([&] { (void)imaging::mesh_label_image(image, s); }, "label 3 is listed twice");
+  s.labels = {{0, "background", 0.0}};
+  expect_input_error([&] { (void)imaging::mesh_label_image(image, s); }, "must be positive");
+  s.labels = {};
+  expect_input_error([&] { (void)imaging::mesh_label_image(image, s); }, "no labels to mesh");
+}
