@@ -5,18 +5,14 @@
 #include "resorb/core/error.hpp"
 #include "resorb/imaging/label_mesher.hpp"
 
-#include <CGAL/Exact_predicates_inexact_constructions_kernel.h>
 #include <CGAL/Image_3.h>
-#include <CGAL/Labeled_mesh_domain_3.h>
 #include <CGAL/Mesh_3/generate_label_weights.h>
 #include <CGAL/Mesh_3/initialize_triangulation_from_labeled_image.h>
-#include <CGAL/Mesh_complex_3_in_triangulation_3.h>
 #include <CGAL/Mesh_constant_domain_field_3.h>
-#include <CGAL/Mesh_criteria_3.h>
-#include <CGAL/Mesh_triangulation_3.h>
 #include <CGAL/make_mesh_3.h>
 
 #include "mesh/cgal/complex_to_mesh_data.hpp"
+#include "mesh/cgal/labeled_mesh_types.hpp"
 
 #include <fmt/format.h>
 
@@ -29,11 +25,7 @@
 namespace resorb::imaging {
 namespace {
 
-using Kernel = CGAL::Exact_predicates_inexact_constructions_kernel;
-using Domain = CGAL::Labeled_mesh_domain_3<Kernel>;
-using Triangulation = CGAL::Mesh_triangulation_3<Domain, CGAL::Default, CGAL::Sequential_tag>::type;
-using Complex = CGAL::Mesh_complex_3_in_triangulation_3<Triangulation>;
-using Criteria = CGAL::Mesh_criteria_3<Triangulation>;
+using namespace mesh::impl::labeled;
 using CellSizeField = CGAL::Mesh_constant_domain_field_3<Kernel, Domain::Index>;
 
 } // namespace

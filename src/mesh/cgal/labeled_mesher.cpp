@@ -4,14 +4,10 @@
 #include "resorb/core/error.hpp"
 #include "resorb/mesh/implicit_mesher.hpp"
 
-#include <CGAL/Exact_predicates_inexact_constructions_kernel.h>
-#include <CGAL/Labeled_mesh_domain_3.h>
-#include <CGAL/Mesh_complex_3_in_triangulation_3.h>
-#include <CGAL/Mesh_criteria_3.h>
-#include <CGAL/Mesh_triangulation_3.h>
 #include <CGAL/make_mesh_3.h>
 
 #include "mesh/cgal/complex_to_mesh_data.hpp"
+#include "mesh/cgal/labeled_mesh_types.hpp"
 #include "mesh/cgal/unit_frame.hpp"
 
 #include <fmt/format.h>
@@ -19,11 +15,7 @@
 namespace resorb::mesh {
 namespace {
 
-using Kernel = CGAL::Exact_predicates_inexact_constructions_kernel;
-using Domain = CGAL::Labeled_mesh_domain_3<Kernel>;
-using Triangulation = CGAL::Mesh_triangulation_3<Domain, CGAL::Default, CGAL::Sequential_tag>::type;
-using Complex = CGAL::Mesh_complex_3_in_triangulation_3<Triangulation>;
-using Criteria = CGAL::Mesh_criteria_3<Triangulation>;
+using namespace impl::labeled;
 
 } // namespace
 
