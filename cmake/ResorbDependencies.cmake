@@ -23,7 +23,7 @@ find_package(fmt REQUIRED)
 find_package(NLopt 2.7 REQUIRED CONFIG)
 find_package(Lib3MF REQUIRED) # 3MF print export
 # Medical images: NIfTI by nifti_clib; NRRD and MetaImage by ITK's image IO (confined to
-# src/imaging/itk/), and ITK's filters behind CGAL's label weights (src/mesh/cgal/).
+# src/io/image/itk_image_io.cpp), and ITK's filters behind CGAL's label weights (src/mesh/cgal/).
 find_package(NIfTI REQUIRED)
 # ITK's configuration loads its HDF5 module, which looks for a serial C++ HDF5: inside a
 # function its variables cannot replace the parallel HDF5 found above.

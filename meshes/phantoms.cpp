@@ -2,9 +2,8 @@
 
 namespace resorb::meshes {
 
-imaging::LabelImage sample_phantom(const imaging::ImageGeometry& geometry,
-                                   const PhantomLabel& label) {
-  imaging::LabelImage image{geometry, {}, "phantom"};
+io::LabelImage sample_phantom(const io::ImageGeometry& geometry, const PhantomLabel& label) {
+  io::LabelImage image{geometry, {}, "phantom"};
   image.values.reserve(static_cast<std::size_t>(geometry.voxel_count()));
   for (std::int64_t k = 0; k < geometry.size[2]; ++k)
     for (std::int64_t j = 0; j < geometry.size[1]; ++j)
@@ -14,9 +13,8 @@ imaging::LabelImage sample_phantom(const imaging::ImageGeometry& geometry,
   return image;
 }
 
-imaging::ImageGeometry cube_geometry(std::int64_t voxels, double spacing,
-                                     const imaging::Vector3& centre) {
-  imaging::ImageGeometry g;
+io::ImageGeometry cube_geometry(std::int64_t voxels, double spacing, const io::Vector3& centre) {
+  io::ImageGeometry g;
   g.size = {voxels, voxels, voxels};
   g.spacing = {spacing, spacing, spacing};
   const double half = 0.5 * static_cast<double>(voxels - 1) * spacing;

@@ -2,7 +2,7 @@
 // at the same world point (RAS, m), and bad files are refused with the file named.
 #include "expect_error.hpp"
 
-#include <resorb/imaging/image.hpp>
+#include <resorb/io/image.hpp>
 
 #include <gtest/gtest.h>
 #include <nifti2_io.h>
@@ -14,7 +14,7 @@
 #include <string>
 
 using namespace resorb;
-using imaging::ImageGeometry, imaging::LabelImage, imaging::ScalarImage, imaging::Vector3;
+using io::ImageGeometry, io::LabelImage, io::ScalarImage, io::Vector3;
 using test_support::expect_input_error;
 
 namespace {
@@ -33,10 +33,8 @@ ImageGeometry oblique(bool mirrored) {
   g.origin = {-12.5e-3, 30.25e-3, 7e-3};
   const double a = 30 * M_PI / 180, b = 20 * M_PI / 180;
   // Rz(a) Rx(b), the i axis reversed when mirrored.
-  const imaging::Matrix3 rz{
-      {{std::cos(a), -std::sin(a), 0}, {std::sin(a), std::cos(a), 0}, {0, 0, 1}}};
-  const imaging::Matrix3 rx{
-      {{1, 0, 0}, {0, std::cos(b), -std::sin(b)}, {0, std::sin(b), std::cos(b)}}};
+  const io::Matrix3 rz{{{std::cos(a), -std::sin(a), 0}, {std::sin(a), std::cos(a), 0}, {0, 0, 1}}};
+  const io::Matrix3 rx{{{1, 0, 0}, {0, std::cos(b), -std::sin(b)}, {0, std::sin(b), std::cos(b)}}};
   for (std::size_t r = 0; r < 3; ++r)
     for (std::size_t c = 0; c < 3; ++c) {
       double s = 0;
@@ -162,26 +160,26 @@ TEST(ImageIo, EveryConventionPlacesTheSameVoxelAtTheSamePoint) {
     const auto reference = phantom(mirrored);
     const std::string tag = mirrored ? "mirrored" : "right";
     const auto both = scratch() / (tag + "_both.nii.gz");
-    imaging::write_nifti(both, reference);
-    expect_same_placement(reference, imaging::read_label_image(both));
+    io::write_nifti(both, reference);
+    expect_same_placement(reference, io::read_label_image(both));
 
     const auto sform = scratch() / (tag + "_sform.nii");
-    imaging::write_nifti(sform, reference, {.sform = true, .qform = false});
-    expect_same_placement(reference, imaging::read_label_image(sform));
+    io::write_nifti(sform, reference, {.sform = true, .qform = false});
+    expect_same_placement(reference, io::read_label_image(sform));
 
     const auto qform = scratch() / (tag + "_qform.nii");
-    imaging::write_nifti(qform, reference, {.sform = false, .qform = true});
-    expect_same_placement(reference, imaging::read_label_image(qform));
+    io::write_nifti(qform, reference, {.sform = false, .qform = true});
+    expect_same_placement(reference, io::read_label_image(qform));
 
     // Both set and disagreeing: the sform wins (a qform shifted by 5 cm is ignored).
     const auto conflict = scratch() / (tag + "_conflict.nii");
-    imaging::write_nifti(conflict, reference);
+    io::write_nifti(conflict, reference);
     edit_nifti(conflict, [](nifti_image& nim) { nim.qoffset_x += 50.0; });
-    expect_same_placement(reference, imaging::read_label_image(conflict));
+    expect_same_placement(reference, io::read_label_image(conflict));
 
-    expect_same_placement(reference, imaging::read_label_image(write_nrrd(reference, false, tag)));
-    expect_same_placement(reference, imaging::read_label_image(write_nrrd(reference, true, tag)));
-    expect_same_placement(reference, imaging::read_label_image(write_mha(reference, tag)));
+    expect_same_placement(reference, io::read_label_image(write_nrrd(reference, false, tag)));
+    expect_same_placement(reference, io::read_label_image(write_nrrd(reference, true, tag)));
+    expect_same_placement(reference, io::read_label_image(write_mha(reference, tag)));
   }
 }
 
@@ -211,21 +209,21 @@ TEST(ImageIo, FloatLabelsAreRoundedAndIntensitiesRescaled) {
   ScalarImage floats{oblique(false), {}, ""};
   for (std::int64_t v = 0; v < floats.geometry.voxel_count(); ++v)
     floats.values.push_back(static_cast<float>(v % 7) + 1e-5f);
-  imaging::write_nifti(file, floats);
-  const auto labels = imaging::read_label_image(file);
+  io::write_nifti(file, floats);
+  const auto labels = io::read_label_image(file);
   for (std::size_t v = 0; v < labels.values.size(); ++v)
     ASSERT_EQ(labels.values[v], static_cast<std::int32_t>(v % 7));
   floats.values[17] = 2.5f;
-  imaging::write_nifti(file, floats);
-  expect_input_error([&] { (void)imaging::read_label_image(file); }, "voxel (5, 2, 0) holds 2.5");
+  io::write_nifti(file, floats);
+  expect_input_error([&] { (void)io::read_label_image(file); }, "voxel (5, 2, 0) holds 2.5");
 
   const auto ct = scratch() / "scaled_ct.nii";
-  imaging::write_nifti(ct, phantom(false));
+  io::write_nifti(ct, phantom(false));
   edit_nifti(ct, [](nifti_image& nim) {
     nim.scl_slope = 0.5;
     nim.scl_inter = -1024;
   });
-  const auto hu = imaging::read_scalar_image(ct);
+  const auto hu = io::read_scalar_image(ct);
   const auto raw = phantom(false);
   for (std::size_t v = 0; v < hu.values.size(); ++v)
     ASSERT_EQ(hu.values[v], 0.5f * static_cast<float>(raw.values[v]) - 1024.0f);
@@ -233,25 +231,25 @@ TEST(ImageIo, FloatLabelsAreRoundedAndIntensitiesRescaled) {
 
 TEST(ImageIo, BadFilesAreNamedAndNothingHugeIsAllocated) {
   const auto dir = scratch();
-  expect_input_error([&] { (void)imaging::read_label_image(dir / "missing.nii"); },
+  expect_input_error([&] { (void)io::read_label_image(dir / "missing.nii"); },
                      "missing.nii: no such image file");
   { std::ofstream(dir / "labels.png") << "not an image"; }
-  expect_input_error([&] { (void)imaging::read_label_image(dir / "labels.png"); },
+  expect_input_error([&] { (void)io::read_label_image(dir / "labels.png"); },
                      "unknown image format");
   { std::ofstream(dir / "garbage.nii") << std::string(400, 'x'); }
-  expect_input_error([&] { (void)imaging::read_label_image(dir / "garbage.nii"); },
+  expect_input_error([&] { (void)io::read_label_image(dir / "garbage.nii"); },
                      "garbage.nii: not a readable NIfTI");
 
   // Truncated: the data cut in half.
   const auto truncated = dir / "truncated.nii";
-  imaging::write_nifti(truncated, phantom(false));
+  io::write_nifti(truncated, phantom(false));
   std::filesystem::resize_file(truncated, 352 + 6 * 5 * 4 * 4 / 2);
-  expect_input_error([&] { (void)imaging::read_label_image(truncated); }, "truncated.nii");
+  expect_input_error([&] { (void)io::read_label_image(truncated); }, "truncated.nii");
 
   // 10⁹ voxels announced in a small file, raw and compressed: refused before allocating.
   for (const char* name : {"absurd.nii", "absurd_gz.nii.gz"}) {
     const auto file = dir / name;
-    imaging::write_nifti(file, phantom(false));
+    io::write_nifti(file, phantom(false));
     edit_nifti(
         file,
         [](nifti_image& nim) {
@@ -261,59 +259,56 @@ TEST(ImageIo, BadFilesAreNamedAndNothingHugeIsAllocated) {
           nim.nvox = 1000000000;
         },
         true);
-    expect_input_error([&] { (void)imaging::read_label_image(file); },
-                       "announces 1000000000 voxels");
+    expect_input_error([&] { (void)io::read_label_image(file); }, "announces 1000000000 voxels");
   }
   // X.nii beside X.nii.gz: each file's own data are read (nifti_clib would take X.nii's).
-  imaging::write_nifti(dir / "absurd.nii.gz", phantom(false));
-  EXPECT_EQ(imaging::read_label_image(dir / "absurd.nii.gz").values, phantom(false).values);
+  io::write_nifti(dir / "absurd.nii.gz", phantom(false));
+  EXPECT_EQ(io::read_label_image(dir / "absurd.nii.gz").values, phantom(false).values);
   expect_input_error(
       [&] {
-        (void)imaging::read_label_image(
-            write_mha(phantom(false), "absurd", "100000 100000 100000"));
+        (void)io::read_label_image(write_mha(phantom(false), "absurd", "100000 100000 100000"));
       },
       "announces 1000000000000000 voxels");
-  imaging::ReadLimits small;
+  io::ReadLimits small;
   small.max_voxels = 100;
-  expect_input_error(
-      [&] { (void)imaging::read_label_image(write_mha(phantom(false), "limit"), small); },
-      "more than the 100 allowed");
+  expect_input_error([&] { (void)io::read_label_image(write_mha(phantom(false), "limit"), small); },
+                     "more than the 100 allowed");
 
   // A 4-D series and a complex datatype.
   const auto series = dir / "series.nii";
-  imaging::write_nifti(series, phantom(false));
+  io::write_nifti(series, phantom(false));
   edit_nifti(series, [](nifti_image& nim) {
     nim.nz = nim.dim[3] = 2;
     nim.nt = nim.dim[4] = 2;
     nim.dim[0] = nim.ndim = 4;
   });
-  expect_input_error([&] { (void)imaging::read_label_image(series); }, "only 3-D images");
+  expect_input_error([&] { (void)io::read_label_image(series); }, "only 3-D images");
   const auto complex = dir / "complex.nii";
-  imaging::write_nifti(complex, phantom(false));
+  io::write_nifti(complex, phantom(false));
   edit_nifti(complex, [](nifti_image& nim) {
     nim.datatype = DT_COMPLEX64;
     nim.nbyper = 8;
     nim.nx = nim.dim[1] = 3;
   });
-  expect_input_error([&] { (void)imaging::read_label_image(complex); }, "not a real scalar type");
+  expect_input_error([&] { (void)io::read_label_image(complex); }, "not a real scalar type");
 
   // A singular sform (an axis of length 0).
   const auto singular = dir / "singular.nii";
-  imaging::write_nifti(singular, phantom(false), {.sform = true, .qform = false});
+  io::write_nifti(singular, phantom(false), {.sform = true, .qform = false});
   edit_nifti(singular, [](nifti_image& nim) {
     for (int r = 0; r < 3; ++r)
       nim.sto_xyz.m[r][1] = 0.0;
   });
-  expect_input_error([&] { (void)imaging::read_label_image(singular); }, "singular");
+  expect_input_error([&] { (void)io::read_label_image(singular); }, "singular");
 }
 
 TEST(ImageIo, AFailedWriteKeepsTheOldFile) {
   const auto file = scratch() / "kept.nii";
-  imaging::write_nifti(file, phantom(false));
+  io::write_nifti(file, phantom(false));
   const auto before = std::filesystem::file_size(file);
   LabelImage bad = phantom(false);
   bad.values.pop_back();
-  EXPECT_THROW(imaging::write_nifti(file, bad), Error);
+  EXPECT_THROW(io::write_nifti(file, bad), Error);
   EXPECT_EQ(std::filesystem::file_size(file), before);
-  EXPECT_EQ(imaging::read_label_image(file).values, phantom(false).values);
+  EXPECT_EQ(io::read_label_image(file).values, phantom(false).values);
 }

@@ -17,7 +17,7 @@
 #include <set>
 
 using namespace resorb;
-using imaging::Vector3;
+using io::Vector3;
 using test_support::expect_input_error;
 
 namespace {

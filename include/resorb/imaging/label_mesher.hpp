@@ -2,7 +2,7 @@
 /// @file
 /// Label volume → conforming multi-material tetrahedral mesh (CGAL Mesh_3 on a labelled image
 /// domain, boundaries smoothed by CGAL's label weights instead of voxel staircases).
-#include "resorb/imaging/image.hpp"
+#include "resorb/io/image.hpp"
 #include "resorb/mesh/implicit_mesher.hpp"
 #include "resorb/mesh/tet_mesh.hpp"
 
@@ -38,7 +38,7 @@ struct LabelMeshSettings {
 /// against the background. Mirrored images (handedness −1) give positively oriented cells.
 /// @throws InputError naming the image for bad settings, a label listed twice or absent from
 ///         the image, a label value ≤ 0, or more than 254 labels
-[[nodiscard]] mesh::MeshData mesh_label_image(const LabelImage& image,
+[[nodiscard]] mesh::MeshData mesh_label_image(const io::LabelImage& image,
                                               const LabelMeshSettings& settings);
 
 } // namespace resorb::imaging

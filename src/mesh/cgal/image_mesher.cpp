@@ -30,7 +30,7 @@ using CellSizeField = CGAL::Mesh_constant_domain_field_3<Kernel, Domain::Index>;
 
 } // namespace
 
-mesh::MeshData mesh_label_image(const LabelImage& image, const LabelMeshSettings& settings) {
+mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSettings& settings) {
   const auto& g = image.geometry;
   const std::string& source = image.source;
   settings.sizing.validate(source);

@@ -1,5 +1,5 @@
 // NRRD and MetaImage through ITK. ITK's headers stay in this file (resorb_itk object library).
-#include "imaging/raw_volume.hpp"
+#include "io/image/raw_volume.hpp"
 #include "resorb/core/error.hpp"
 
 #include <fmt/format.h>
@@ -15,7 +15,7 @@
 #include <mutex>
 #include <string>
 
-namespace resorb::imaging::detail {
+namespace resorb::io::detail {
 namespace {
 
 std::string trim(std::string s) {
@@ -154,4 +154,4 @@ RawVolume read_itk_volume(const std::filesystem::path& file, const ReadLimits& l
   return raw;
 }
 
-} // namespace resorb::imaging::detail
+} // namespace resorb::io::detail

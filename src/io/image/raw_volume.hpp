@@ -1,14 +1,14 @@
 #pragma once
 // What every image reader hands to the common conversion (image.cpp): the geometry in the
 // world frame and the file's values as doubles (exact for every integer type up to 32 bits).
-#include "resorb/imaging/image.hpp"
+#include "resorb/io/image.hpp"
 
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
-namespace resorb::imaging::detail {
+namespace resorb::io::detail {
 
 struct RawVolume {
   ImageGeometry geometry;
@@ -35,4 +35,4 @@ RawVolume read_nifti_volume(const std::filesystem::path& file, const ReadLimits&
 /// NRRD and MetaImage by ITK (itk_image_io.cpp), converted from ITK's LPS to RAS.
 RawVolume read_itk_volume(const std::filesystem::path& file, const ReadLimits& limits);
 
-} // namespace resorb::imaging::detail
+} // namespace resorb::io::detail

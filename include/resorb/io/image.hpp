@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace resorb::imaging {
+namespace resorb::io {
 
 /// A point or vector in the world frame, m.
 using Vector3 = std::array<double, 3>;
@@ -96,4 +96,4 @@ template <class T>
 void write_nifti(const std::filesystem::path& file, const Image<T>& image,
                  NiftiTransforms transforms = {});
 
-} // namespace resorb::imaging
+} // namespace resorb::io

@@ -1,6 +1,6 @@
-#include "resorb/imaging/image.hpp"
+#include "resorb/io/image.hpp"
 
-#include "imaging/raw_volume.hpp"
+#include "io/image/raw_volume.hpp"
 #include "resorb/core/error.hpp"
 
 #include <fmt/format.h>
@@ -10,7 +10,7 @@
 #include <cmath>
 #include <limits>
 
-namespace resorb::imaging {
+namespace resorb::io {
 
 Vector3 ImageGeometry::to_world(const Vector3& ijk) const {
   Vector3 x = origin;
@@ -173,4 +173,4 @@ ScalarImage read_scalar_image(const std::filesystem::path& file, const ReadLimit
   return image;
 }
 
-} // namespace resorb::imaging
+} // namespace resorb::io

@@ -1,5 +1,5 @@
 // NIfTI-1 and NIfTI-2 through nifti_clib (nifti2_io reads both).
-#include "imaging/raw_volume.hpp"
+#include "io/image/raw_volume.hpp"
 #include "resorb/core/error.hpp"
 
 #include <fmt/format.h>
@@ -14,7 +14,7 @@
 
 #include <unistd.h>
 
-namespace resorb::imaging {
+namespace resorb::io {
 namespace {
 
 struct FreeNifti {
@@ -245,4 +245,4 @@ void write_nifti(const std::filesystem::path& file, const Image<T>& image,
 template void write_nifti(const std::filesystem::path&, const LabelImage&, NiftiTransforms);
 template void write_nifti(const std::filesystem::path&, const ScalarImage&, NiftiTransforms);
 
-} // namespace resorb::imaging
+} // namespace resorb::io
