@@ -1,8 +1,14 @@
 #include "resorb/mesh/triangle_surface.hpp"
 
+#include "mesh/triangle_search.hpp"
+#include "resorb/core/error.hpp"
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <utility>
 
 namespace resorb::mesh {
@@ -92,6 +98,27 @@ double area(const TriangleSurface& surface) {
 long euler_characteristic(const TriangleSurface& surface) {
   return static_cast<long>(surface.vertices.size()) - static_cast<long>(edge_uses(surface).size()) +
          static_cast<long>(surface.triangles.size());
+}
+
+std::function<double(const std::array<double, 3>&)>
+signed_distance_to(const TriangleSurface& surface, std::string_view what) {
+  const auto defects = check_closed(surface);
+  RESORB_REQUIRE(!surface.triangles.empty() && defects.closed(), InputError,
+                 fmt::format("{}: not closed and consistently oriented ({} triangles; {} open, "
+                             "{} non-manifold, {} misoriented edges)",
+                             what, surface.triangles.size(), defects.open_edges,
+                             defects.non_manifold_edges, defects.misoriented_edges));
+  std::vector<double> soup;
+  soup.reserve(9 * surface.triangles.size());
+  for (const auto& t : surface.triangles)
+    for (const auto v : t)
+      soup.insert(soup.end(), surface.vertices[v].begin(), surface.vertices[v].end());
+  // Shared by the copies of the function (std::function is copyable, the tree is not).
+  const auto search = std::make_shared<const TriangleSearch>(soup, 9);
+  return [search](const std::array<double, 3>& x) {
+    const double d = search->distance(x.data());
+    return search->inside(x.data()) ? d : -d;
+  };
 }
 
 } // namespace resorb::mesh

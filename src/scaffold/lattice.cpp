@@ -1,6 +1,7 @@
 #include "resorb/scaffold/lattice.hpp"
 
-#include "mesh/triangle_search.hpp"
+#include "resorb/mesh/triangle_surface.hpp"
+
 #include "resorb/core/error.hpp"
 
 #include <fmt/format.h>
@@ -155,23 +156,7 @@ BoundingShape BoundingShape::box(const Point& lo, const Point& hi) {
 }
 
 BoundingShape BoundingShape::enclosed_by(const mesh::TriangleSurface& surface) {
-  const auto defects = mesh::check_closed(surface);
-  RESORB_REQUIRE(!surface.triangles.empty() && defects.closed(), InputError,
-                 fmt::format("bounding surface: not closed and consistently oriented ({} "
-                             "triangles; {} open, {} non-manifold, {} misoriented edges)",
-                             surface.triangles.size(), defects.open_edges,
-                             defects.non_manifold_edges, defects.misoriented_edges));
-  std::vector<double> soup;
-  soup.reserve(9 * surface.triangles.size());
-  for (const auto& t : surface.triangles)
-    for (const auto v : t)
-      soup.insert(soup.end(), surface.vertices[v].begin(), surface.vertices[v].end());
-  // Shared by the copies of the shape (ScalarField is copyable, the tree is not).
-  const auto search = std::make_shared<const mesh::TriangleSearch>(soup, 9);
-  return BoundingShape([search](const Point& x) {
-    const double d = search->distance(x.data());
-    return search->inside(x.data()) ? d : -d;
-  });
+  return BoundingShape(mesh::signed_distance_to(surface, "bounding surface"));
 }
 
 BoundingShape BoundingShape::cylinder(const Point& base, const Point& axis, double radius,

@@ -6,7 +6,9 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace resorb::mesh {
@@ -48,5 +50,12 @@ struct SurfaceDefects {
 [[nodiscard]] double area(const TriangleSurface& surface);
 /// Euler characteristic V − E + F (2 − 2 genus per closed component).
 [[nodiscard]] long euler_characteristic(const TriangleSurface& surface);
+
+/// The signed distance to a closed, consistently oriented @p surface, positive inside: the
+/// distance to its nearest triangle (CGAL's AABB tree), inside by ray parity. The function
+/// shares the search tree among its copies.
+/// @throws InputError naming @p what when the surface is not closed and oriented
+[[nodiscard]] std::function<double(const std::array<double, 3>&)>
+signed_distance_to(const TriangleSurface& surface, std::string_view what);
 
 } // namespace resorb::mesh
