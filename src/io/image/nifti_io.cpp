@@ -42,7 +42,8 @@ void widen(const void* data, std::vector<double>& out) {
     out[v] = static_cast<double>(p[v]);
 }
 
-/// Converts nifti's buffer of @p datatype; false for a type that is not a real scalar.
+/// Converts nifti's buffer of @p datatype into @p out (its size is the voxel count); false for
+/// a type that is not a real scalar. With an empty @p out it only says whether it could.
 bool convert(int datatype, const void* data, std::vector<double>& out, bool& integral) {
   integral = true;
   switch (datatype) {
@@ -83,24 +84,6 @@ bool convert(int datatype, const void* data, std::vector<double>& out, bool& int
   }
 }
 
-bool supported(int datatype) {
-  switch (datatype) {
-  case DT_UINT8:
-  case DT_INT8:
-  case DT_UINT16:
-  case DT_INT16:
-  case DT_UINT32:
-  case DT_INT32:
-  case DT_INT64:
-  case DT_UINT64:
-  case DT_FLOAT32:
-  case DT_FLOAT64:
-    return true;
-  default:
-    return false;
-  }
-}
-
 } // namespace
 
 namespace detail {
@@ -110,7 +93,9 @@ RawVolume read_nifti_volume(const std::filesystem::path& file, const ReadLimits&
   NiftiPtr nim(nifti_image_read(file.string().c_str(), 0)); // the header only
   RESORB_REQUIRE(nim != nullptr, InputError,
                  fmt::format("{}: not a readable NIfTI-1/2 header", file.string()));
-  RESORB_REQUIRE(supported(nim->datatype), InputError,
+  std::vector<double> none;
+  bool integral = true;
+  RESORB_REQUIRE(convert(nim->datatype, nullptr, none, integral), InputError,
                  fmt::format("{}: NIfTI datatype {} ({}) is not a real scalar type", file.string(),
                              nim->datatype, nifti_datatype_string(nim->datatype)));
   for (int d = 4; d <= 7; ++d)
