@@ -21,6 +21,7 @@
 #include "resorb/fem/quadrature.hpp"
 #include "resorb/io/config.hpp"
 #include "resorb/meshes/geometries.hpp"
+#include "resorb/imaging/implant_shape.hpp"
 #include "resorb/imaging/label_mesher.hpp"
 #include "resorb/io/gmsh.hpp"
 #include "resorb/io/image.hpp"

@@ -2,10 +2,12 @@
 /// @file
 /// Label volume → conforming multi-material tetrahedral mesh (CGAL Mesh_3 on a labelled image
 /// domain, boundaries smoothed by CGAL's label weights instead of voxel staircases).
+#include "resorb/imaging/implant_shape.hpp"
 #include "resorb/io/image.hpp"
 #include "resorb/mesh/implicit_mesher.hpp"
 #include "resorb/mesh/tet_mesh.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,13 +33,18 @@ struct LabelMeshSettings {
   double smoothing_voxels = 1.0;
   /// Optimisation after refinement (CGAL's perturb and exude: slivers removed).
   bool optimise = true;
+  /// An implant placed into the bone: its region overrides the labels it covers (its cells
+  /// are tagged labels.size() + 1), bounded by its exact surface, not by voxels. Parts outside
+  /// the image are not meshed.
+  std::optional<PlacedImplant> implant;
 };
 
 /// Meshes the labels @p settings names in @p image, in the image's world frame (RAS, m):
 /// one cell tag per label, facet groups "<a>|<b>" per label pair and "<a>|outside" per label
 /// against the background. Mirrored images (handedness −1) give positively oriented cells.
 /// @throws InputError naming the image for bad settings, a label listed twice or absent from
-///         the image, a label value ≤ 0, or more than 254 labels
+///         the image, a label value ≤ 0, more than 254 labels, a group name used twice, or
+///         an implant that covers no voxel centre
 [[nodiscard]] mesh::MeshData mesh_label_image(const io::LabelImage& image,
                                               const LabelMeshSettings& settings);
 

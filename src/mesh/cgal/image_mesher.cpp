@@ -6,6 +6,8 @@
 #include "resorb/imaging/label_mesher.hpp"
 
 #include <CGAL/Image_3.h>
+#include <CGAL/Mesh_3/Image_plus_weights_to_labeled_function_wrapper.h>
+#include <CGAL/Mesh_3/Image_to_labeled_function_wrapper.h>
 #include <CGAL/Mesh_3/generate_label_weights.h>
 #include <CGAL/Mesh_3/initialize_triangulation_from_labeled_image.h>
 #include <CGAL/Mesh_constant_domain_field_3.h>
@@ -36,8 +38,8 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
   settings.sizing.validate(source);
   RESORB_REQUIRE(!settings.labels.empty(), InputError,
                  fmt::format("{}: no labels to mesh", source));
-  RESORB_REQUIRE(settings.labels.size() <= 254, InputError,
-                 fmt::format("{}: {} labels to mesh, at most 254", source, settings.labels.size()));
+  RESORB_REQUIRE(settings.labels.size() <= 253, InputError,
+                 fmt::format("{}: {} labels to mesh, at most 253", source, settings.labels.size()));
   RESORB_REQUIRE(std::isfinite(settings.smoothing_voxels) && settings.smoothing_voxels >= 0,
                  InputError,
                  fmt::format("{}: smoothing {} voxels must not be negative", source,
@@ -60,6 +62,20 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
                                l.cell_size, l.name));
     groups.push_back({3, static_cast<int>(i + 1), l.name});
   }
+  const auto& implant = settings.implant;
+  const auto implant_tag = static_cast<unsigned char>(settings.labels.size() + 1);
+  if (implant) {
+    implant->pose.validate(fmt::format("{}: implant '{}'", source, implant->name));
+    RESORB_REQUIRE(std::isfinite(implant->cell_size) && implant->cell_size >= 0, InputError,
+                   fmt::format("{}: cell size {} m of implant '{}' must not be negative", source,
+                               implant->cell_size, implant->name));
+    groups.push_back({3, implant_tag, implant->name});
+  }
+  for (std::size_t a = 0; a < groups.size(); ++a)
+    for (std::size_t b = a + 1; b < groups.size(); ++b)
+      RESORB_REQUIRE(
+          groups[a].name != groups[b].name, InputError,
+          fmt::format("{}: the name '{}' is given to two labels", source, groups[a].name));
   const mesh::impl::LabelTags tags(groups, source);
 
   // The image in a unit frame (CGAL's tolerances are partly absolute): voxel (i, j, k) at
@@ -74,12 +90,35 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
   RESORB_REQUIRE(raw != nullptr, Error, fmt::format("{}: CGAL image not created", source));
   CGAL::Image_3 labels(raw); // owns raw
   auto* word = static_cast<unsigned char*>(raw->data);
-  std::vector<std::int64_t> voxels(settings.labels.size() + 1, 0);
+  // The seeds must know the implant, but the label function must not: outside the implant's
+  // exact region the tissue labels hold, smoothed as if no implant were there.
+  _image* raw_seeds = implant ? _createImage(static_cast<std::size_t>(g.size[0]),
+                                             static_cast<std::size_t>(g.size[1]),
+                                             static_cast<std::size_t>(g.size[2]), 1, raw->vx,
+                                             raw->vy, raw->vz, 1, WK_FIXED, SGN_UNSIGNED)
+                              : nullptr;
+  RESORB_REQUIRE(!implant || raw_seeds != nullptr, Error,
+                 fmt::format("{}: CGAL image not created", source));
+  CGAL::Image_3 seed_labels = implant ? CGAL::Image_3(raw_seeds) : labels;
+  auto* seed_word = static_cast<unsigned char*>(seed_labels.image()->data);
+  std::vector<std::int64_t> voxels(groups.size() + 1, 0);
+  const auto n = static_cast<std::size_t>(g.size[0]), m = static_cast<std::size_t>(g.size[1]);
   for (std::size_t v = 0; v < image.values.size(); ++v) {
     const auto it = tag_of.find(image.values[v]);
     word[v] = it == tag_of.end() ? 0 : it->second;
-    ++voxels[word[v]];
+    seed_word[v] = word[v];
+    if (implant) {
+      const io::Vector3 ijk{static_cast<double>(v % n), static_cast<double>(v / n % m),
+                            static_cast<double>(v / (n * m))};
+      if (implant->shape.distance(g.to_world(ijk), implant->pose) > 0)
+        seed_word[v] = implant_tag;
+    }
+    ++voxels[seed_word[v]];
   }
+  if (implant)
+    RESORB_REQUIRE(
+        voxels[implant_tag] > 0, InputError,
+        fmt::format("{}: implant '{}' covers no voxel centre of the image", source, implant->name));
   for (std::size_t i = 0; i < settings.labels.size(); ++i)
     RESORB_REQUIRE(voxels[i + 1] > 0, InputError,
                    fmt::format("{}: label {} ('{}') is in no voxel", source,
@@ -92,8 +131,37 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
   if (settings.smoothing_voxels > 0)
     weights = CGAL::Mesh_3::generate_label_weights(
         labels, static_cast<float>(settings.smoothing_voxels * voxel));
-  const Domain domain = Domain::create_labeled_image_mesh_domain(
-      labels, p::weights = weights, p::relative_error_bound = settings.sizing.relative_error_bound);
+  // The label at a point: the implant where its exact region is, else the image's (weighted
+  // trilinear interpolation of the labels when smoothed).
+  const auto to_world = [&](double x, double y, double z) {
+    return g.to_world(
+        {x * scale / g.spacing[0], y * scale / g.spacing[1], z * scale / g.spacing[2]});
+  };
+  // The interpolation type must be int as in CGAL's own factory: with unsigned char the
+  // weighted wrapper returns 0 everywhere (measured, CGAL 5.5).
+  std::function<int(const Kernel::Point_3&)> image_label;
+  if (weights.is_valid())
+    image_label = CGAL::Mesh_3::Image_plus_weights_to_labeled_function_wrapper<unsigned char, int,
+                                                                               unsigned char, int>(
+        labels, weights);
+  else
+    image_label = CGAL::Mesh_3::Image_to_labeled_function_wrapper<unsigned char, int, int>(labels);
+  std::function<int(const Kernel::Point_3&)> label = image_label;
+  if (implant)
+    label = [&](const Kernel::Point_3& x) {
+      // Only where the image's labels are defined: between the first and last voxel centres
+      // (CGAL's domain box is larger).
+      const double u[3] = {x.x() * scale / g.spacing[0], x.y() * scale / g.spacing[1],
+                           x.z() * scale / g.spacing[2]};
+      for (std::size_t d = 0; d < 3; ++d)
+        if (u[d] < 0 || u[d] > static_cast<double>(g.size[d] - 1))
+          return 0;
+      return implant->shape.distance(to_world(x.x(), x.y(), x.z()), implant->pose) > 0
+                 ? static_cast<int>(implant_tag)
+                 : image_label(x);
+    };
+  const Domain domain(label, CGAL::Mesh_3::internal::compute_bounding_box(labels),
+                      p::relative_error_bound = settings.sizing.relative_error_bound);
 
   const auto& s = settings.sizing;
   CellSizeField cell_size(s.cell_size / scale);
@@ -101,6 +169,9 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
     if (settings.labels[i].cell_size > 0)
       cell_size.set_size(settings.labels[i].cell_size / scale, 3,
                          domain.index_from_subdomain_index(static_cast<int>(i + 1)));
+  if (implant && implant->cell_size > 0)
+    cell_size.set_size(implant->cell_size / scale, 3,
+                       domain.index_from_subdomain_index(static_cast<int>(implant_tag)));
   const Criteria criteria(p::facet_angle = s.facet_angle_deg, p::facet_size = s.facet_size / scale,
                           p::facet_distance = s.facet_distance / scale,
                           p::cell_radius_edge_ratio = s.radius_edge_ratio,
@@ -113,7 +184,7 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
     std::ostringstream chatter;
     auto* const out = std::cout.rdbuf(chatter.rdbuf());
     try {
-      initialize_triangulation_from_labeled_image(complex, domain, labels, criteria,
+      initialize_triangulation_from_labeled_image(complex, domain, seed_labels, criteria,
                                                   static_cast<unsigned char>(0));
     } catch (...) {
       std::cout.rdbuf(out);
