@@ -41,9 +41,12 @@ LabelTags::LabelTags(std::span<const PhysicalGroup> labels, std::string source)
     RESORB_REQUIRE(g.dim == 3 && g.tag > 0, InputError,
                    fmt::format("{}: label '{}' must be a positive cell tag (got dim {} tag {})",
                                source_, g.name, g.dim, g.tag));
-    for (std::size_t j = 0; j < i; ++j)
+    for (std::size_t j = 0; j < i; ++j) {
       RESORB_REQUIRE(labels_[j].tag != g.tag, InputError,
                      fmt::format("{}: label {} named twice", source_, g.tag));
+      RESORB_REQUIRE(labels_[j].name != g.name, InputError,
+                     fmt::format("{}: the name '{}' is given to two labels", source_, g.name));
+    }
   }
 }
 

@@ -283,4 +283,19 @@ TEST(LabelMesher, APlacedImplantOverridesTheLabelsItCovers) {
   bad = s;
   bad.implant->name = "marrow";
   expect_input_error([&] { (void)imaging::mesh_label_image(image, bad); }, "given to two labels");
+  bad = s;
+  bad.implant->pose.rotation[0] = {2, 0, 0}; // not a rotation
+  expect_input_error([&] { (void)imaging::mesh_label_image(image, bad); }, "not a proper rotation");
+  bad = s;
+  bad.implant->cell_size = -1e-3;
+  expect_input_error([&] { (void)imaging::mesh_label_image(image, bad); },
+                     "of implant 'implant' must not be negative");
+  expect_input_error([] { (void)imaging::ImplantShape::cylinder(0.0, 1e-3); }, "must be positive");
+  expect_input_error([] { (void)imaging::ImplantShape::screw(1e-3, -1e-4, 1e-3, 1e-2); },
+                     "must be positive");
+  expect_input_error(
+      [] {
+        (void)imaging::Pose::along({0, 0, 0}, {0, 0, 0});
+      },
+      "axis must not be zero");
 }

@@ -71,11 +71,6 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
                                implant->cell_size, implant->name));
     groups.push_back({3, implant_tag, implant->name});
   }
-  for (std::size_t a = 0; a < groups.size(); ++a)
-    for (std::size_t b = a + 1; b < groups.size(); ++b)
-      RESORB_REQUIRE(
-          groups[a].name != groups[b].name, InputError,
-          fmt::format("{}: the name '{}' is given to two labels", source, groups[a].name));
   const mesh::impl::LabelTags tags(groups, source);
 
   // The image in a unit frame (CGAL's tolerances are partly absolute): voxel (i, j, k) at
@@ -133,9 +128,9 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
         labels, static_cast<float>(settings.smoothing_voxels * voxel));
   // The label at a point: the implant where its exact region is, else the image's (weighted
   // trilinear interpolation of the labels when smoothed).
-  const auto to_world = [&](double x, double y, double z) {
-    return g.to_world(
-        {x * scale / g.spacing[0], y * scale / g.spacing[1], z * scale / g.spacing[2]});
+  const auto unit_to_index = [&](double x, double y, double z) {
+    return io::Vector3{x * scale / g.spacing[0], y * scale / g.spacing[1],
+                       z * scale / g.spacing[2]};
   };
   // The interpolation type must be int as in CGAL's own factory: with unsigned char the
   // weighted wrapper returns 0 everywhere (measured, CGAL 5.5).
@@ -146,21 +141,20 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
         labels, weights);
   else
     image_label = CGAL::Mesh_3::Image_to_labeled_function_wrapper<unsigned char, int, int>(labels);
-  std::function<int(const Kernel::Point_3&)> label = image_label;
-  if (implant)
-    label = [&](const Kernel::Point_3& x) {
-      // Only where the image's labels are defined: between the first and last voxel centres
-      // (CGAL's domain box is larger).
-      const double u[3] = {x.x() * scale / g.spacing[0], x.y() * scale / g.spacing[1],
-                           x.z() * scale / g.spacing[2]};
-      for (std::size_t d = 0; d < 3; ++d)
-        if (u[d] < 0 || u[d] > static_cast<double>(g.size[d] - 1))
-          return 0;
-      return implant->shape.distance(to_world(x.x(), x.y(), x.z()), implant->pose) > 0
-                 ? static_cast<int>(implant_tag)
-                 : image_label(x);
-    };
-  const Domain domain(label, CGAL::Mesh_3::internal::compute_bounding_box(labels),
+  const std::function<int(const Kernel::Point_3&)> implant_or_image =
+      [&](const Kernel::Point_3& x) {
+        // Only where the image's labels are defined: between the first and last voxel
+        // centres (CGAL's domain box is larger).
+        const auto u = unit_to_index(x.x(), x.y(), x.z());
+        for (std::size_t d = 0; d < 3; ++d)
+          if (u[d] < 0 || u[d] > static_cast<double>(g.size[d] - 1))
+            return 0;
+        return implant->shape.distance(g.to_world(u), implant->pose) > 0
+                   ? static_cast<int>(implant_tag)
+                   : image_label(x);
+      };
+  const Domain domain(implant ? implant_or_image : image_label,
+                      CGAL::Mesh_3::internal::compute_bounding_box(labels),
                       p::relative_error_bound = settings.sizing.relative_error_bound);
 
   const auto& s = settings.sizing;
@@ -203,8 +197,7 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
   return mesh::impl::complex_to_mesh_data(
       complex, tags,
       [&](double x, double y, double z) {
-        const auto w = g.to_world(
-            {x * scale / g.spacing[0], y * scale / g.spacing[1], z * scale / g.spacing[2]});
+        const auto w = g.to_world(unit_to_index(x, y, z));
         return std::array<double, 3>{w[0], w[1], w[2]};
       },
       source, mirrored);
