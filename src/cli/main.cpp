@@ -4,6 +4,9 @@
 //   resorb run --resume DIR                  continue a killed corrosion run
 //   resorb check MESH.msh --unit mm          mesh quality report
 //   resorb mesh screw-in-bone -o FILE.msh    write the built-in screw-in-bone mesh
+//   resorb mesh LABELS.nii.gz --labels 1=cortical,2=cancellous --size "2 mm" [--implant SPEC]
+//               [--ct CT --calibration "SLOPE,INTERCEPT"] -o FILE.msh
+//   resorb mesh CONFIG.toml                  the same from a config file
 //
 // Exit status: 0 success, 2 bad input (file, key, value), 3 solver failure, 1 other errors.
 #include <resorb/core/checkpoint.hpp>
@@ -13,9 +16,12 @@
 #include <resorb/core/mpi.hpp>
 #include <resorb/core/progress.hpp>
 #include <resorb/core/units.hpp>
+#include <resorb/imaging/bone_material.hpp>
 #include <resorb/io/config.hpp>
 #include <resorb/io/corrosion_data.hpp>
 #include <resorb/io/gmsh.hpp>
+#include <resorb/io/image.hpp>
+#include <resorb/io/mesh_config.hpp>
 #include <resorb/io/summary.hpp>
 #include <resorb/io/xdmf.hpp>
 #include <resorb/mesh/quality.hpp>
@@ -25,9 +31,11 @@
 #include <resorb/physics/elasticity.hpp>
 #include <resorb/physics/surface_damage.hpp>
 
+#include "cli/mesh_command.hpp"
 #include "cli/scaffold_command.hpp"
 
 #include <CLI/CLI.hpp>
+#include <fmt/ranges.h>
 #include <petscsys.h>
 
 #include <algorithm>
@@ -77,6 +85,60 @@ apply_loads(const io::RunConfig& config, physics::Elasticity<Element>& problem) 
   return {force_groups, fixed_groups};
 }
 
+// `[bone_material]`: the CT's moduli in the groups it names (the others keep [materials]);
+// returns the per-cell modulus and apparent density for the output (0 where not mapped).
+template <fem::LagrangeElement Element>
+std::vector<fem::CellField> set_bone_material(const io::RunConfig& config,
+                                              const mesh::TetMesh& mesh,
+                                              physics::Elasticity<Element>& problem) {
+  const auto& spec = *config.bone_material;
+  const MPI_Comm comm = mesh.comm();
+  const auto context = fmt::format("{}: [bone_material]", config.file.string());
+  const auto map = cli::to_bone_material_map(spec, context);
+  // Every volume group needs its material from one place (checked on the global group list,
+  // so that every rank decides alike).
+  std::vector<int> given;
+  for (const auto& m : config.materials)
+    given.push_back(mesh.cell_tag(m.group));
+  for (const auto& g : spec.groups)
+    given.push_back(mesh.cell_tag(g));
+  for (const auto& g : mesh.groups())
+    RESORB_REQUIRE(g.dim != 3 || std::find(given.begin(), given.end(), g.tag) != given.end(),
+                   InputError,
+                   fmt::format("{}: volume group '{}' has neither [materials] nor "
+                               "[bone_material]",
+                               config.file.string(), g.name));
+  const auto cells = cli::map_bone_material(mesh, spec, map);
+  // Cells outside the mapped groups keep their [materials] value: their λ, μ are already set.
+  std::vector<double> E(cells.E.size()), nu(cells.E.size());
+  const auto tags = mesh.cell_tags();
+  for (std::size_t c = 0; c < E.size(); ++c) {
+    if (cells.mapped[c]) {
+      E[c] = cells.E[c];
+      nu[c] = cells.nu[c];
+      continue;
+    }
+    const auto it = std::find_if(config.materials.begin(), config.materials.end(),
+                                 [&](auto& m) { return mesh.cell_tag(m.group) == tags[c]; });
+    RESORB_REQUIRE(it != config.materials.end(), InputError,
+                   fmt::format("{}: volume group '{}' has neither [materials] nor "
+                               "[bone_material]",
+                               config.file.string(), mesh.group_name(3, tags[c])));
+    E[c] = it->E;
+    nu[c] = it->nu;
+  }
+  problem.set_cell_materials(E, nu);
+  double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
+  for (std::size_t c = 0; c < E.size(); ++c)
+    if (cells.mapped[c]) {
+      lo = std::min(lo, E[c]);
+      hi = std::max(hi, E[c]);
+    }
+  log::info(comm, "      bone E from {:.3g} to {:.3g} GPa", mpi::min(comm, lo) * 1e-9,
+            mpi::max(comm, hi) * 1e-9);
+  return cli::bone_fields(cells);
+}
+
 // The program's job: turn the config into physics objects (io never sees physics).
 template <fem::LagrangeElement Element>
 void solve_config(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseTimer& timer) {
@@ -89,6 +151,11 @@ void solve_config(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseT
   auto& problem = *problem_ptr;
   for (const auto& m : config.materials)
     problem.set_material(m.group, {m.E, m.nu});
+  std::vector<fem::CellField> bone_fields;
+  if (config.bone_material) {
+    const auto scope = timer.time("bone material");
+    bone_fields = set_bone_material(config, mesh, problem);
+  }
   const auto [force_groups, fixed_groups] = apply_loads(config, problem);
   log::info(comm, "[3/5] assembling and solving: {} DOFs (P{}) on {} rank(s)", problem.num_dofs(),
             Element::degree, mpi::size(comm));
@@ -98,9 +165,13 @@ void solve_config(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseT
   log::info(comm, "[4/5] writing fields to {}", config.output_directory.string());
   {
     const auto scope = timer.time("write");
-    const auto stresses = problem.stress_invariants();
+    std::vector<fem::CellField> cell_fields;
+    for (auto& f : problem.stress_invariants())
+      cell_fields.push_back(std::move(f));
+    for (auto& f : bone_fields)
+      cell_fields.push_back(std::move(f));
     io::write_xdmf(mesh, config.output_directory, "elasticity",
-                   std::vector{io::point_field(problem.displacement())}, stresses);
+                   std::vector{io::point_field(problem.displacement())}, cell_fields);
   }
   log::info(comm, "[5/5] post-processing");
   for (const auto& [name, seconds] : problem.timer().phases())
@@ -693,6 +764,30 @@ void calibrate(MPI_Comm comm, const std::string& alloy_name, const std::string& 
       cell_size_text, fit.runs, fit.speed * 1e3 * 365.25 * 86400);
 }
 
+// `resorb mesh screw-in-bone|threaded-screw`: a built-in geometry's Gmsh mesh.
+void write_builtin_mesh(MPI_Comm comm, const std::string& geometry, const CLI::App& mesh_cmd,
+                        double mesh_size_mm, double implant_mesh_size_mm, const std::string& output,
+                        bool ascii) {
+  auto data = [&] {
+    if (geometry == "threaded-screw") {
+      meshes::ThreadedScrewGeometry g;
+      if (!mesh_cmd.get_option("--mesh-size")->empty())
+        g.mesh_size = mesh_size_mm * 1e-3;
+      if (!mesh_cmd.get_option("--implant-mesh-size")->empty())
+        g.implant_mesh_size = implant_mesh_size_mm * 1e-3;
+      return meshes::threaded_screw_mesh_data(comm, g);
+    }
+    meshes::ScrewInBoneGeometry g;
+    g.mesh_size = mesh_size_mm * 1e-3;
+    g.implant_mesh_size = implant_mesh_size_mm * 1e-3;
+    return meshes::screw_in_bone_mesh_data(comm, g);
+  }();
+  const auto mesh = mesh::TetMesh::distribute(comm, std::move(data));
+  io::write_gmsh(mesh, output, 1e-3, !ascii);
+  log::info(comm, "wrote {} ({} tetrahedra, coordinates in mm, {})", output,
+            mesh.num_global_cells(), ascii ? "ASCII" : "binary");
+}
+
 int main(int argc, char** argv) {
   Environment env(argc, argv);
   CLI::App app{"resorb: finite elements for biodegradable magnesium implants in bone"};
@@ -729,20 +824,54 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--unit", unit, "length unit of the file's coordinates");
   check_cmd->allow_extras();
 
-  std::string geometry, output;
-  double mesh_size_mm = 2.5, implant_mesh_size_mm = 1.0;
+  std::string geometry, output, labels, size, facet_distance, implant, ct,
+      law = "morgan2003_pooled", calibration;
+  std::vector<std::string> bone_groups;
+  double mesh_size_mm = 2.5, implant_mesh_size_mm = 1.0, smoothing = 1.0;
   bool ascii = false;
-  auto* mesh_cmd =
-      app.add_subcommand("mesh", "write a built-in geometry's mesh (binary MSH 4.1, mm)");
-  mesh_cmd->add_option("geometry", geometry, "geometry name")
-      ->required()
-      ->check(CLI::IsMember({"screw-in-bone", "threaded-screw"}));
-  mesh_cmd->add_option("-o,--output", output, "output .msh file")->required();
+  auto* mesh_cmd = app.add_subcommand(
+      "mesh", "mesh a label volume (segmentation) into bone and implant, or write a built-in "
+              "geometry's mesh (binary MSH 4.1, mm)");
+  mesh_cmd
+      ->add_option("input", geometry,
+                   "a label volume (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd), a mesh config "
+                   "(.toml, documented in data/cases/femur_mesh.toml), or a built-in geometry: "
+                   "screw-in-bone, threaded-screw")
+      ->required();
+  mesh_cmd->add_option("-o,--output", output, "output .msh file (the config's [output] file)");
+  mesh_cmd->add_option("--labels", labels,
+                       "label volume: the labels to mesh and their group names, e.g. "
+                       "\"1=cortical,2=cancellous\"");
+  mesh_cmd->add_option("--size", size, "label volume: largest cell size, e.g. \"2 mm\"");
+  mesh_cmd->add_option("--facet-distance", facet_distance,
+                       "label volume: largest distance of a boundary triangle from the smoothed "
+                       "label surface (default size / 10)");
+  mesh_cmd->add_option("--smoothing", smoothing,
+                       "label volume: Gaussian smoothing of the label boundaries, voxels "
+                       "(default 1; 0 meshes the voxel staircase)");
+  mesh_cmd->add_option("--implant", implant,
+                       "label volume: an implant placed before meshing, \"KIND,key=value,...\": "
+                       "cylinder (radius, length), screw (core_radius, thread_depth, pitch, "
+                       "length) or stl (file, unit); base=\"x y z mm\" (the head), axis=\"x y "
+                       "z\" (the shaft), cell_size, name (default implant)");
+  mesh_cmd->add_option("--ct", ct,
+                       "label volume: a CT (HU) in the same world frame; writes per-cell bone "
+                       "moduli (Bonemat-style, E-first) to the XDMF");
+  mesh_cmd->add_option("--calibration", calibration,
+                       "with --ct: the phantom calibration \"SLOPE,INTERCEPT\" of rho = "
+                       "INTERCEPT + SLOPE HU, e.g. \"0.0008 g/cm^3,0 g/cm^3\"");
+  mesh_cmd->add_option("--law", law,
+                       "with --ct: the modulus-density law (default "
+                       "morgan2003_pooled; see data/cases/femur_mesh.toml)");
+  mesh_cmd->add_option("--bone-groups", bone_groups,
+                       "with --ct: the groups that get CT moduli (default: every label)");
   mesh_cmd->add_option("--mesh-size", mesh_size_mm,
-                       "element size in the bone, mm (default 2.5; threaded-screw 1.5)");
+                       "built-in geometry: element size in the bone, mm (default 2.5; "
+                       "threaded-screw 1.5)");
   mesh_cmd->add_option("--implant-mesh-size", implant_mesh_size_mm,
-                       "element size on the implant, mm (default 1; threaded-screw 0.2)");
-  mesh_cmd->add_flag("--ascii", ascii, "write ASCII MSH instead of binary (slower to read)");
+                       "built-in geometry: element size on the implant, mm (default 1; "
+                       "threaded-screw 0.2)");
+  mesh_cmd->add_flag("--ascii", ascii, "built-in geometry: write ASCII MSH (slower to read)");
   mesh_cmd->allow_extras();
 
   std::string alloy = "pure_mg", medium = "sbf", target = "", duration = "7 days",
@@ -779,24 +908,54 @@ int main(int argc, char** argv) {
       const auto mesh = io::read_gmsh(env.comm(), mesh_file, u);
       log::info(env.comm(), "{}", mesh::format_report(mesh::quality_report(mesh)));
     } else if (*mesh_cmd) {
-      auto data = [&] {
-        if (geometry == "threaded-screw") {
-          meshes::ThreadedScrewGeometry g;
-          if (!mesh_cmd->get_option("--mesh-size")->empty())
-            g.mesh_size = mesh_size_mm * 1e-3;
-          if (!mesh_cmd->get_option("--implant-mesh-size")->empty())
-            g.implant_mesh_size = implant_mesh_size_mm * 1e-3;
-          return meshes::threaded_screw_mesh_data(env.comm(), g);
+      if (geometry == "screw-in-bone" || geometry == "threaded-screw") {
+        RESORB_REQUIRE(!output.empty(), InputError, "resorb mesh: -o/--output is required");
+        write_builtin_mesh(env.comm(), geometry, *mesh_cmd, mesh_size_mm, implant_mesh_size_mm,
+                           output, ascii);
+      } else if (std::filesystem::path(geometry).extension() == ".toml") {
+        auto config = io::read_label_mesh_config(geometry);
+        if (!output.empty())
+          config.output = output;
+        cli::run_label_mesh(env.comm(), config);
+      } else {
+        io::LabelMeshConfig config;
+        config.labels_image = geometry;
+        RESORB_REQUIRE(!labels.empty(), InputError,
+                       "resorb mesh: --labels is required with a label volume, e.g. "
+                       "--labels \"1=cortical,2=cancellous\"");
+        RESORB_REQUIRE(!size.empty(), InputError,
+                       "resorb mesh: --size is required with a label volume, e.g. --size \"2 mm\"");
+        RESORB_REQUIRE(!output.empty(), InputError, "resorb mesh: -o/--output is required");
+        config.labels = io::parse_label_list(labels, "--labels");
+        config.cell_size = parse_quantity(size, dim::length, "--size");
+        config.facet_size = config.cell_size;
+        config.facet_distance = facet_distance.empty() ? config.cell_size / 10
+                                                       : parse_quantity(facet_distance, dim::length,
+                                                                        "--facet-distance");
+        config.smoothing_voxels = smoothing;
+        if (!implant.empty())
+          config.implant = io::parse_implant_spec(implant, "--implant");
+        if (!ct.empty()) {
+          io::BoneMaterialSpec bone;
+          bone.ct = ct;
+          bone.law = law;
+          const auto comma = calibration.find(',');
+          RESORB_REQUIRE(comma != std::string::npos, InputError,
+                         "resorb mesh: --ct needs --calibration \"SLOPE,INTERCEPT\", e.g. "
+                         "\"0.0008 g/cm^3,0 g/cm^3\" (rho = INTERCEPT + SLOPE HU)");
+          bone.density_per_hu =
+              parse_quantity(calibration.substr(0, comma), dim::density, "--calibration");
+          bone.density_at_0_hu =
+              parse_quantity(calibration.substr(comma + 1), dim::density, "--calibration");
+          bone.groups = bone_groups;
+          if (bone.groups.empty())
+            for (const auto& l : config.labels)
+              bone.groups.push_back(l.name);
+          config.bone_material = std::move(bone);
         }
-        meshes::ScrewInBoneGeometry g;
-        g.mesh_size = mesh_size_mm * 1e-3;
-        g.implant_mesh_size = implant_mesh_size_mm * 1e-3;
-        return meshes::screw_in_bone_mesh_data(env.comm(), g);
-      }();
-      const auto mesh = mesh::TetMesh::distribute(env.comm(), std::move(data));
-      io::write_gmsh(mesh, output, 1e-3, !ascii);
-      log::info(env.comm(), "wrote {} ({} tetrahedra, coordinates in mm, {})", output,
-                mesh.num_global_cells(), ascii ? "ASCII" : "binary");
+        config.output = output;
+        cli::run_label_mesh(env.comm(), config);
+      }
     } else if (*calibrate_cmd) {
       calibrate(env.comm(), alloy, medium, target, duration, cell_size);
     } else if (*scaffold_cmd) {

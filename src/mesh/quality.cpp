@@ -5,9 +5,11 @@
 
 #include <Eigen/Dense>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 namespace resorb::mesh {
@@ -33,12 +35,8 @@ std::array<Eigen::Vector3d, 4> facet_area_vectors(const std::array<std::array<do
 }
 } // namespace
 
-double aspect_ratio(const std::array<std::array<double, 3>, 4>& x) {
-  const double volume = std::abs(signed_volume(x));
-  double area = 0.0;
-  for (const auto& a : facet_area_vectors(x))
-    area += a.norm();
-  const double inradius = 3.0 * volume / area;
+namespace {
+Eigen::Vector3d circumcentre(const std::array<std::array<double, 3>, 4>& x) {
   // Circumcentre c solves 2 (x_i - x_0) . c = |x_i|^2 - |x_0|^2.
   Eigen::Matrix3d a;
   Eigen::Vector3d b;
@@ -48,7 +46,24 @@ double aspect_ratio(const std::array<std::array<double, 3>, 4>& x) {
     a.row(i - 1) = 2.0 * (xi - x0).transpose();
     b(i - 1) = xi.squaredNorm() - x0.squaredNorm();
   }
-  const double circumradius = (a.fullPivLu().solve(b) - x0).norm();
+  return a.fullPivLu().solve(b);
+}
+} // namespace
+
+double radius_edge_ratio(const std::array<std::array<double, 3>, 4>& x) {
+  double shortest = std::numeric_limits<double>::infinity();
+  for (const auto& e : edge_vertices)
+    shortest = std::min(shortest, (point(x, e[1]) - point(x, e[0])).norm());
+  return (circumcentre(x) - point(x, 0)).norm() / shortest;
+}
+
+double aspect_ratio(const std::array<std::array<double, 3>, 4>& x) {
+  const double volume = std::abs(signed_volume(x));
+  double area = 0.0;
+  for (const auto& a : facet_area_vectors(x))
+    area += a.norm();
+  const double inradius = 3.0 * volume / area;
+  const double circumradius = (circumcentre(x) - point(x, 0)).norm();
   return circumradius / (3.0 * inradius);
 }
 
@@ -73,7 +88,10 @@ QualityReport quality_report(const TetMesh& mesh) {
   const MPI_Comm comm = mesh.comm();
   QualityReport r;
   double min_dihedral = 180.0, max_dihedral = 0.0, max_aspect = 0.0;
-  double min_edge = 1e300, max_edge = 0.0;
+  double min_edge = 1e300, max_edge = 0.0, max_radius_edge = 0.0;
+  std::array<GlobalIndex, radius_edge_bins.size() + 1> radius_edge_counts{};
+  constexpr std::array<double, 4> dihedral_thresholds{5.0, 10.0, 20.0, 30.0};
+  std::array<GlobalIndex, 4> below_dihedral{};
   std::map<int, std::pair<GlobalIndex, double>> local;
   for (LocalIndex c = 0; c < mesh.num_cells(); ++c) {
     const auto x = mesh.cell_coordinates(c);
@@ -85,6 +103,13 @@ QualityReport quality_report(const TetMesh& mesh) {
     min_dihedral = std::min(min_dihedral, lo);
     max_dihedral = std::max(max_dihedral, hi);
     max_aspect = std::max(max_aspect, aspect_ratio(x));
+    const double radius_edge = radius_edge_ratio(x);
+    max_radius_edge = std::max(max_radius_edge, radius_edge);
+    ++radius_edge_counts[static_cast<std::size_t>(
+        std::upper_bound(radius_edge_bins.begin(), radius_edge_bins.end(), radius_edge) -
+        radius_edge_bins.begin())];
+    for (std::size_t i = 0; i < dihedral_thresholds.size(); ++i)
+      below_dihedral[i] += lo < dihedral_thresholds[i] ? 1 : 0;
     for (const auto& e : edge_vertices) {
       const double length = (point(x, e[1]) - point(x, e[0])).norm();
       min_edge = std::min(min_edge, length);
@@ -120,6 +145,11 @@ QualityReport quality_report(const TetMesh& mesh) {
   r.min_dihedral_deg = mpi::min(comm, min_dihedral);
   r.max_dihedral_deg = mpi::max(comm, max_dihedral);
   r.max_aspect_ratio = mpi::max(comm, max_aspect);
+  r.max_radius_edge = mpi::max(comm, max_radius_edge);
+  for (std::size_t i = 0; i < radius_edge_counts.size(); ++i)
+    r.radius_edge_counts[i] = mpi::sum(comm, radius_edge_counts[i]);
+  for (std::size_t i = 0; i < below_dihedral.size(); ++i)
+    r.cells_below_dihedral[i] = mpi::sum(comm, below_dihedral[i]);
   r.min_edge_m = mpi::min(comm, min_edge);
   r.max_edge_m = mpi::max(comm, max_edge);
   return r;
@@ -135,6 +165,35 @@ std::string format_report(const QualityReport& r) {
                      "edges {:.4g} .. {:.4g} mm",
                      r.min_dihedral_deg, r.max_dihedral_deg, r.max_aspect_ratio, r.min_edge_m * 1e3,
                      r.max_edge_m * 1e3);
+  out += fmt::format("\n  cells with a dihedral angle below 5/10/20/30 deg: {} / {} / {} / {}",
+                     r.cells_below_dihedral[0], r.cells_below_dihedral[1],
+                     r.cells_below_dihedral[2], r.cells_below_dihedral[3]);
+  out += fmt::format("\n  radius-edge ratio (max {:.3g}):", r.max_radius_edge);
+  for (std::size_t i = 0; i < r.radius_edge_counts.size(); ++i)
+    out += i < radius_edge_bins.size()
+               ? fmt::format(" <{:g}: {}", radius_edge_bins[i], r.radius_edge_counts[i])
+               : fmt::format(" >={:g}: {}", radius_edge_bins.back(), r.radius_edge_counts[i]);
+  return out;
+}
+
+Record to_record(const QualityReport& r) {
+  Record out;
+  out.set("vertices", r.vertices).set("cells", r.cells).set("volume_mm3", r.volume_m3 * 1e9);
+  auto& groups = out.group("volume_groups");
+  for (const auto& [tag, s] : r.per_tag)
+    groups.group(s.name).set("tag", tag).set("cells", s.cells).set("volume_mm3", s.volume_m3 * 1e9);
+  const auto as_doubles = [](const auto& values) {
+    return std::vector<double>(values.begin(), values.end());
+  };
+  out.set("min_dihedral_deg", r.min_dihedral_deg)
+      .set("max_dihedral_deg", r.max_dihedral_deg)
+      .set("cells_below_dihedral_5_10_20_30_deg", as_doubles(r.cells_below_dihedral))
+      .set("max_radius_edge_ratio", r.max_radius_edge)
+      .set("radius_edge_bin_upper_edges", as_doubles(radius_edge_bins))
+      .set("radius_edge_counts", as_doubles(r.radius_edge_counts))
+      .set("max_radius_ratio", r.max_aspect_ratio)
+      .set("min_edge_mm", r.min_edge_m * 1e3)
+      .set("max_edge_mm", r.max_edge_m * 1e3);
   return out;
 }
 

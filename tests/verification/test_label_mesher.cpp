@@ -3,6 +3,7 @@
 #include "expect_error.hpp"
 
 #include <resorb/imaging/label_mesher.hpp>
+#include <resorb/mesh/quality.hpp>
 #include <resorb/mesh/tet_mesh.hpp>
 #include <resorb/meshes/phantoms.hpp>
 
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <numeric>
@@ -53,22 +55,29 @@ std::map<int, double> volumes(const mesh::MeshData& m) {
   return v;
 }
 
+using Face = std::array<GlobalIndex, 3>;
+
+/// The four faces of cell @p c, each with its vertices sorted.
+std::array<Face, 4> cell_faces(const mesh::MeshData& m, std::size_t c) {
+  std::array<Face, 4> faces{};
+  for (std::size_t skip = 0; skip < 4; ++skip) {
+    std::size_t n = 0;
+    for (std::size_t k = 0; k < 4; ++k)
+      if (k != skip)
+        faces[skip][n++] = m.cells[4 * c + k];
+    std::sort(faces[skip].begin(), faces[skip].end());
+  }
+  return faces;
+}
+
 /// Every tagged facet lies between cells of the two labels its tag names (one cell when
 /// the other side is outside), and every face shared by two cells of different labels is
 /// tagged: a conforming, watertight multi-material mesh.
 void expect_conforming(const mesh::MeshData& m) {
-  using Face = std::array<GlobalIndex, 3>;
   std::map<Face, std::vector<int>> sides;
   for (std::size_t c = 0; c < m.cell_tags.size(); ++c)
-    for (std::size_t skip = 0; skip < 4; ++skip) {
-      Face f{};
-      std::size_t n = 0;
-      for (std::size_t k = 0; k < 4; ++k)
-        if (k != skip)
-          f[n++] = m.cells[4 * c + k];
-      std::sort(f.begin(), f.end());
+    for (const auto& f : cell_faces(m, c))
       sides[f].push_back(m.cell_tags[c]);
-    }
   std::set<Face> tagged;
   std::size_t wrong = 0;
   for (std::size_t t = 0; t < m.facet_tags.size(); ++t) {
@@ -213,6 +222,89 @@ TEST(LabelMesher, NoSmallComponentIsLost) {
   for (std::size_t b = 0; b < centres.size(); ++b)
     EXPECT_NEAR(volume[b] / ball, 1.0, 0.35) << "ball " << b;
   expect_conforming(m);
+}
+
+// A spherical shell only two voxels thick (r 5 to 6 mm, 0.5 mm voxels) stays one connected
+// solid: its cells form one face-connected piece, its boundary is two closed spheres
+// (watertight: every boundary edge on exactly two boundary triangles; Euler characteristic 4),
+// the cell complex has the Euler characteristic of a sphere's shell (V − E + F − T = 2), the
+// volume is within the voxel bound, and no dihedral angle is below 5°.
+TEST(LabelMesher, ThinShellStaysConnectedAndClosed) {
+  const auto g = meshes::cube_geometry(32, voxel);
+  const double inner = 5e-3, outer = inner + 2 * voxel;
+  const auto image = meshes::sample_phantom(g, [&](const Vector3& x) {
+    const double r = distance(x, {0, 0, 0});
+    return r >= inner && r < outer ? 1 : 0;
+  });
+  const auto m = imaging::mesh_label_image(image, settings_for({{1, "shell", 0.0}}, 0.5e-3));
+  expect_conforming(m);
+  const std::size_t cells = m.cell_tags.size();
+  ASSERT_GT(cells, 0u);
+
+  using Edge = std::array<GlobalIndex, 2>;
+  const auto edge_of = [](GlobalIndex a, GlobalIndex b) { return a < b ? Edge{a, b} : Edge{b, a}; };
+  std::map<Face, std::vector<std::size_t>> face_cells;
+  std::set<Edge> edges;
+  std::set<GlobalIndex> vertices;
+  for (std::size_t c = 0; c < cells; ++c) {
+    for (const auto& f : cell_faces(m, c))
+      face_cells[f].push_back(c);
+    for (std::size_t a = 0; a < 4; ++a) {
+      vertices.insert(m.cells[4 * c + a]);
+      for (std::size_t b = a + 1; b < 4; ++b)
+        edges.insert(edge_of(m.cells[4 * c + a], m.cells[4 * c + b]));
+    }
+  }
+  // One face-connected piece (union–find over shared faces).
+  std::vector<std::size_t> parent(cells);
+  std::iota(parent.begin(), parent.end(), 0);
+  const std::function<std::size_t(std::size_t)> root = [&](std::size_t c) {
+    return parent[c] == c ? c : parent[c] = root(parent[c]);
+  };
+  std::map<Edge, int> boundary_edge_uses;
+  std::set<GlobalIndex> boundary_vertices;
+  std::size_t boundary_faces = 0;
+  for (const auto& [f, on] : face_cells) {
+    if (on.size() == 2)
+      parent[root(on[0])] = root(on[1]);
+    if (on.size() != 1)
+      continue;
+    ++boundary_faces;
+    for (std::size_t a = 0; a < 3; ++a) {
+      boundary_vertices.insert(f[a]);
+      ++boundary_edge_uses[edge_of(f[a], f[(a + 1) % 3])];
+    }
+  }
+  std::set<std::size_t> pieces;
+  for (std::size_t c = 0; c < cells; ++c)
+    pieces.insert(root(c));
+  EXPECT_EQ(pieces.size(), 1u) << "the shell fell apart";
+  std::size_t open_edges = 0;
+  for (const auto& [e, uses] : boundary_edge_uses)
+    open_edges += uses == 2 ? 0 : 1;
+  EXPECT_EQ(open_edges, 0u) << "boundary edges not on exactly two boundary triangles";
+  const auto boundary_euler = static_cast<long>(boundary_vertices.size()) -
+                              static_cast<long>(boundary_edge_uses.size()) +
+                              static_cast<long>(boundary_faces);
+  EXPECT_EQ(boundary_euler, 4) << "the boundary is not two spheres";
+  const auto euler = static_cast<long>(vertices.size()) - static_cast<long>(edges.size()) +
+                     static_cast<long>(face_cells.size()) - static_cast<long>(cells);
+  EXPECT_EQ(euler, 2) << "the cell complex is not a spherical shell";
+
+  // Volume against the voxel count, within (surface area × voxel / 2).
+  const auto v = volumes(m);
+  const double voxel_volume =
+      static_cast<double>(std::count(image.values.begin(), image.values.end(), 1)) * voxel * voxel *
+      voxel;
+  const double area = 4 * M_PI * (inner * inner + outer * outer);
+  EXPECT_NEAR(v.at(1), voxel_volume, area * voxel / 2);
+  double min_dihedral = 180.0;
+  for (std::size_t c = 0; c < cells; ++c)
+    min_dihedral = std::min(min_dihedral, mesh::dihedral_range_deg(cell(m, c))[0]);
+  EXPECT_GE(min_dihedral, 5.0);
+  std::cout << fmt::format("thin shell: {} tets, volume {:.4f} of the voxels', min dihedral "
+                           "{:.1f} deg\n",
+                           cells, v.at(1) / voxel_volume, min_dihedral);
 }
 
 TEST(LabelMesher, BadSettingsAreNamed) {

@@ -33,6 +33,25 @@ struct MaterialSpec {
   double nu = 0.0;   ///< Poisson's ratio
 };
 
+/// The `[bone_material]` table: per-cell bone moduli from a CT (Bonemat-style, E-first; the
+/// program maps it with imaging::map_bone_material). Plain data: the law is a preset's name
+/// or a custom coefficient and exponent.
+struct BoneMaterialSpec {
+  std::filesystem::path ct;         ///< `ct`: the CT (HU) volume, relative to the config
+  std::vector<std::string> groups;  ///< `groups`: volume groups whose E and ν come from the CT
+  std::string law;                  ///< `law`: a preset's name, or "custom"
+  double coefficient = 0.0;         ///< `coefficient` (custom law), Pa at ρ = 1 g/cm^3
+  double exponent = 0.0;            ///< `exponent` (custom law)
+  std::string density = "apparent"; ///< `density` (custom law): "apparent" or "ash"
+  double density_per_hu = 0.0;      ///< `density_per_hu`, kg/m^3 per HU (required)
+  double density_at_0_hu = 0.0;     ///< `density_at_0_hu`, kg/m^3 (required)
+  double ash_scale = 1.0;           ///< `ash_scale`: ρ_QCT = ash_scale ρ_ash + ash_offset
+  double ash_offset = 0.0;          ///< `ash_offset`, kg/m^3
+  double ash_fraction = 0.6;        ///< `ash_fraction`: ρ_ash / ρ_app
+  double poisson_ratio = 0.3;       ///< `nu`
+  double min_E = 1e6;               ///< `min_E`, Pa
+};
+
 /// The `[corrosion]` table: run the magnesium corrosion model instead of elasticity.
 struct CorrosionSpec {
   std::string model = "reaction_diffusion"; ///< `model`: "reaction_diffusion" or "surface_damage"
@@ -84,6 +103,7 @@ struct RunConfig {
   std::optional<CorrosionSpec> corrosion;          ///< `[corrosion]`: corrode instead of load
   int degree = 1;                                  ///< `[fem] degree`
   std::vector<MaterialSpec> materials;             ///< `[materials.*]`
+  std::optional<BoneMaterialSpec> bone_material;   ///< `[bone_material]` (elasticity runs)
   std::vector<BoundarySpec> boundaries;            ///< `[boundary.*]`
   std::optional<std::array<double, 3>> body_force; ///< `[body_force] value`, N/m^3
   solvers::LinearSolverSettings solver;            ///< `[solver]`
