@@ -11,6 +11,7 @@
 #include <resorb/io/stl.hpp>
 #include <resorb/io/summary.hpp>
 #include <resorb/io/xdmf.hpp>
+#include <resorb/mesh/facet_patch.hpp>
 #include <resorb/mesh/quality.hpp>
 
 #include <fmt/format.h>
@@ -51,6 +52,11 @@ mesh::MeshData mesh_on_root(MPI_Comm comm, const io::LabelMeshConfig& config) {
       log::info(MPI_COMM_SELF, "[1/4] meshing {} ({}x{}x{} voxels of {:.3g} mm) with CGAL",
                 config.labels_image.string(), g.size[0], g.size[1], g.size[2], g.spacing[0] * 1e3);
       data = imaging::mesh_label_image(image, settings);
+      for (const auto& p : config.patches)
+        mesh::split_facet_group(data, p.from, p.name, [&p](const std::array<double, 3>& x) {
+          return p.below ? x[static_cast<std::size_t>(p.axis)] < p.value
+                         : x[static_cast<std::size_t>(p.axis)] > p.value;
+        });
     } catch (const std::exception& e) {
       error = e.what();
     }
@@ -119,8 +125,12 @@ void run_label_mesh(MPI_Comm comm, const io::LabelMeshConfig& config) {
     data = mesh_on_root(comm, config);
   }
   const auto mesh = mesh::TetMesh::distribute(comm, std::move(data));
-  log::info(comm, "[2/4] {} tetrahedra in {:.1f} s", mesh.num_global_cells(),
-            timer.phases().back().second);
+  std::vector<std::string> surfaces;
+  for (const auto& g : mesh.groups())
+    if (g.dim == 2)
+      surfaces.push_back(fmt::format("'{}'", g.name));
+  log::info(comm, "[2/4] {} tetrahedra in {:.1f} s; facet groups {}", mesh.num_global_cells(),
+            timer.phases().back().second, fmt::join(surfaces, ", "));
   std::vector<fem::CellField> cell_fields;
   if (bone) {
     const auto scope = timer.time("bone material");

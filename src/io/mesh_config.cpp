@@ -147,7 +147,8 @@ LabelMeshConfig read_label_mesh_config(const std::filesystem::path& path) {
   LabelMeshConfig c;
   c.file = path;
   const auto base = path.parent_path();
-  r.only_keys(root, "", {"image", "labels", "sizing", "implant", "bone_material", "output"});
+  r.only_keys(root, "",
+              {"image", "labels", "sizing", "implant", "patch", "bone_material", "output"});
 
   const auto& image = r.table(root.get("image"), "image");
   r.only_keys(image, "image", {"labels", "smoothing"});
@@ -224,6 +225,36 @@ LabelMeshConfig read_label_mesh_config(const std::filesystem::path& path) {
       r.fail("implant.axis", "missing: the direction of its shaft, e.g. [0, 0.3, 1]");
     validate_implant(s, r.file() + ": [implant]");
     c.implant = std::move(s);
+  }
+  if (const auto* patches = root.get("patch")) {
+    const auto* list = patches->as_array();
+    if (list == nullptr)
+      r.fail("patch", "must be an array of tables: [[patch]]");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const std::string key = fmt::format("patch[{}]", i);
+      const auto& t = r.table(list->get(i), key);
+      r.only_keys(t, key, {"name", "from", "where"});
+      PatchSpec p;
+      for (auto [field, target] : {std::pair{"name", &p.name}, std::pair{"from", &p.from}}) {
+        const auto* v = t.get(field);
+        if (v == nullptr || !v->is_string() || v->as_string()->get().empty())
+          r.fail(fmt::format("{}.{}", key, field), "missing: a group name");
+        *target = v->as_string()->get();
+      }
+      const auto* where = t.get("where");
+      if (where == nullptr || !where->is_string())
+        r.fail(key + ".where", "missing: a half-space such as \"z < 96 mm\"");
+      std::istringstream in(where->as_string()->get());
+      std::string axis, side, rest;
+      in >> axis >> side;
+      std::getline(in, rest);
+      if ((axis != "x" && axis != "y" && axis != "z") || (side != "<" && side != ">"))
+        r.fail(key + ".where", "must read \"<x|y|z> <'<'|'>'> <length>\", e.g. \"z < 96 mm\"");
+      p.axis = axis[0] - 'x';
+      p.below = side == "<";
+      p.value = parse_quantity(rest, dim::length, r.file() + ": key '" + key + ".where'");
+      c.patches.push_back(std::move(p));
+    }
   }
   if (const auto* bone = root.get("bone_material"))
     c.bone_material = impl::read_bone_material(r, r.table(bone, "bone_material"), base);

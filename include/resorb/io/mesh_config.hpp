@@ -39,6 +39,16 @@ struct ImplantSpec {
   double cell_size = 0.0;              ///< m; 0: the global cell size
 };
 
+/// A named boundary patch (`[[patch]]`): the facets of a label boundary on one side of a
+/// plane, for supports and loads (mesh::split_facet_group).
+struct PatchSpec {
+  std::string name;   ///< `name`: the new facet group
+  std::string from;   ///< `from`: the facet group it is cut from, e.g. "femur|outside"
+  int axis = 2;       ///< `where`'s axis: 0 x, 1 y, 2 z (world, RAS)
+  bool below = true;  ///< `where`'s side: centroid coordinate below (true) or above the value
+  double value = 0.0; ///< `where`'s value, m
+};
+
 /// A parsed `resorb mesh` configuration.
 struct LabelMeshConfig {
   std::filesystem::path file;         ///< the configuration file itself
@@ -49,6 +59,7 @@ struct LabelMeshConfig {
   double facet_size = 0.0;            ///< `[sizing] facet_size`, m (default cell_size)
   double facet_distance = 0.0;        ///< `[sizing] facet_distance`, m (default cell_size / 10)
   std::optional<ImplantSpec> implant; ///< `[implant]`
+  std::vector<PatchSpec> patches;     ///< `[[patch]]`
   std::optional<BoneMaterialSpec> bone_material; ///< `[bone_material]`: moduli written per cell
   std::filesystem::path output;                  ///< `[output] file`: the .msh, relative to the cwd
 };

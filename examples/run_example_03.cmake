@@ -1,0 +1,33 @@
+# Runs example 03 on the real data when it is there and checks what it wrote.
+if(NOT EXISTS ${DATA}/ts_example_seg_v1_3mm_uint8.nii.gz)
+  message("no ${DATA}: example 03 needs the TotalSegmentator example files; skipped")
+  cmake_language(EXIT 77)
+endif()
+file(REMOVE_RECURSE ${OUT})
+execute_process(COMMAND ${MPIEXEC} ${EXE} --data ${DATA} --output ${OUT}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("${out}${err}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "03_femoral_neck_screw exited with ${rc}")
+endif()
+foreach(file femur.msh elasticity.xdmf elasticity.h5 summary.json)
+  if(NOT EXISTS ${OUT}/${file})
+    message(FATAL_ERROR "03_femoral_neck_screw did not write ${file}")
+  endif()
+endforeach()
+file(READ ${OUT}/summary.json summary)
+string(JSON min_dihedral GET ${summary} quality min_dihedral_deg)
+string(JSON reaction GET ${summary} reaction_force_N distal_cut 2)
+string(JSON screw GET ${summary} quality volume_groups screw volume_mm3)
+# The support carries the load; no cell is a sliver; the screw's volume is its shape's,
+# π L (rc² + rc t + t²/3) = 1855 mm³, within 6 % (its surface is approximated by facets
+# within 0.5 mm of the thread).
+if(reaction LESS 999 OR reaction GREATER 1001)
+  message(FATAL_ERROR "reaction at the distal cut ${reaction} N, expected 1000 N")
+endif()
+if(min_dihedral LESS 5)
+  message(FATAL_ERROR "min dihedral angle ${min_dihedral} deg")
+endif()
+if(screw LESS 1744 OR screw GREATER 1966)
+  message(FATAL_ERROR "screw volume ${screw} mm^3, expected 1855 within 6 %")
+endif()
