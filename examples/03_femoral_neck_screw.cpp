@@ -156,9 +156,9 @@ int main(int argc, char** argv) {
     // 4. Fields for ParaView.
     auto cells = problem.stress_invariants();
     std::vector<fem::CellField> fields(cells.begin(), cells.end());
-    for (auto& f : std::vector<fem::CellField>{{"bone_modulus", 1, bone.E, "Pa"},
-                                               {"bone_apparent_density", 1, bone.density,
-                                                "kg/m^3"}}) {
+    for (auto& f :
+         std::vector<fem::CellField>{{"bone_modulus", 1, bone.E, "Pa"},
+                                     {"bone_apparent_density", 1, bone.density, "kg/m^3"}}) {
       for (auto& v : f.values)
         v = std::isnan(v) ? 0.0 : v;
       fields.push_back(std::move(f));

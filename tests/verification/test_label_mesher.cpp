@@ -321,6 +321,14 @@ TEST(LabelMesher, BadSettingsAreNamed) {
   expect_input_error([&] { (void)imaging::mesh_label_image(image, s); }, "must be positive");
   s.labels = {};
   expect_input_error([&] { (void)imaging::mesh_label_image(image, s); }, "no labels to mesh");
+  s = settings_for({{3, "bone", 0.0}}, 1e-3);
+  s.min_dihedral_deg = 35;
+  expect_input_error([&] { (void)imaging::mesh_label_image(image, s); },
+                     "dihedral angle target 35 deg");
+  s.min_dihedral_deg = 10;
+  s.optimisation_time_limit_s = 0;
+  expect_input_error([&] { (void)imaging::mesh_label_image(image, s); },
+                     "optimisation time limit 0 s");
 }
 
 // Concentric cylinders along z (marrow r < 2 mm, cancellous to 5 mm, cortical to 7 mm) with

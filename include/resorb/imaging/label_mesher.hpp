@@ -33,6 +33,11 @@ struct LabelMeshSettings {
   double smoothing_voxels = 1.0;
   /// Optimisation after refinement (CGAL's perturb and exude: slivers removed).
   bool optimise = true;
+  /// The smallest dihedral angle the optimisation aims at, degrees (CGAL's sliver bound; it
+  /// is a target, not a guarantee: the quality report says what was reached).
+  double min_dihedral_deg = 10.0;
+  /// Time limit of each optimisation step, s.
+  double optimisation_time_limit_s = 60.0;
   /// An implant placed into the bone: its region overrides the labels it covers (its cells
   /// are tagged labels.size() + 1), bounded by its exact surface, not by voxels. Parts outside
   /// the image are not meshed.
