@@ -31,3 +31,23 @@ endif()
 if(screw LESS 1744 OR screw GREATER 1966)
   message(FATAL_ERROR "screw volume ${screw} mm^3, expected 1855 within 6 %")
 endif()
+
+# The documented mesh case meshes the same data through `resorb mesh` (its paths are
+# relative to the case file, which sits in the source tree beside ../shared).
+execute_process(COMMAND ${MPIEXEC} ${RESORB} mesh ${CASE} -o ${OUT}/case/femur.msh
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("${out}${err}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "resorb mesh ${CASE} exited with ${rc}")
+endif()
+file(READ ${OUT}/case/femur_quality.json quality)
+string(JSON screw GET ${quality} volume_groups screw volume_mm3)
+string(JSON hip GET ${quality} volume_groups hip cells)
+if(screw LESS 1744 OR screw GREATER 1966 OR hip LESS 1000)
+  message(FATAL_ERROR "femur_mesh case: screw ${screw} mm^3, hip ${hip} cells")
+endif()
+foreach(file femur.msh femur.xdmf femur.h5)
+  if(NOT EXISTS ${OUT}/case/${file})
+    message(FATAL_ERROR "resorb mesh femur_mesh did not write ${file}")
+  endif()
+endforeach()

@@ -835,7 +835,7 @@ int main(int argc, char** argv) {
   mesh_cmd
       ->add_option("input", geometry,
                    "a label volume (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd), a mesh config "
-                   "(.toml, documented in data/cases/femur_mesh.toml), or a built-in geometry: "
+                   "(.toml, or a case name such as femur_mesh; data/cases/femur_mesh.toml documents every key), or a built-in geometry: "
                    "screw-in-bone, threaded-screw")
       ->required();
   mesh_cmd->add_option("-o,--output", output, "output .msh file (the config's [output] file)");
@@ -912,8 +912,10 @@ int main(int argc, char** argv) {
         RESORB_REQUIRE(!output.empty(), InputError, "resorb mesh: -o/--output is required");
         write_builtin_mesh(env.comm(), geometry, *mesh_cmd, mesh_size_mm, implant_mesh_size_mm,
                            output, ascii);
-      } else if (std::filesystem::path(geometry).extension() == ".toml") {
-        auto config = io::read_label_mesh_config(geometry);
+      } else if (const auto path = std::filesystem::path(geometry);
+                 path.extension() == ".toml" ||
+                 (path.extension().empty() && !std::filesystem::exists(path))) {
+        auto config = io::read_label_mesh_config(io::locate_data_file(geometry, "cases", "case"));
         if (!output.empty())
           config.output = output;
         cli::run_label_mesh(env.comm(), config);
