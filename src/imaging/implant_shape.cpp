@@ -116,6 +116,12 @@ ImplantShape ImplantShape::screw(double core_radius, double thread_depth, double
   });
 }
 
+ImplantShape ImplantShape::screw(const meshes::ThreadedScrewGeometry& geometry) {
+  geometry.validate();
+  return screw(geometry.minor_diameter / 2, (geometry.major_diameter - geometry.minor_diameter) / 2,
+               geometry.pitch, geometry.threaded_length);
+}
+
 ImplantShape ImplantShape::closed_surface(const mesh::TriangleSurface& surface) {
   return ImplantShape(mesh::signed_distance_to(surface, "implant surface"));
 }

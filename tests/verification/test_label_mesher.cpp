@@ -42,16 +42,20 @@ std::array<std::array<double, 3>, 4> cell(const mesh::MeshData& m, std::size_t c
   return x;
 }
 
-/// Volume per cell tag; fails on an inverted or flat cell.
+/// Volume per cell tag; fails on an inverted or flat cell, and on a sliver (a dihedral angle
+/// below 5°, the quality the phantoms must reach after optimisation).
 std::map<int, double> volumes(const mesh::MeshData& m) {
   std::map<int, double> v;
   std::size_t inverted = 0;
+  double min_dihedral = 180.0;
   for (std::size_t c = 0; c < m.cell_tags.size(); ++c) {
     const double vol = mesh::signed_volume(cell(m, c));
     inverted += vol <= 0 ? 1 : 0;
     v[m.cell_tags[c]] += vol;
+    min_dihedral = std::min(min_dihedral, mesh::dihedral_range_deg(cell(m, c))[0]);
   }
   EXPECT_EQ(inverted, 0u);
+  EXPECT_GE(min_dihedral, 5.0) << "smallest dihedral angle, degrees";
   return v;
 }
 
@@ -227,8 +231,8 @@ TEST(LabelMesher, NoSmallComponentIsLost) {
 // A spherical shell only two voxels thick (r 5 to 6 mm, 0.5 mm voxels) stays one connected
 // solid: its cells form one face-connected piece, its boundary is two closed spheres
 // (watertight: every boundary edge on exactly two boundary triangles; Euler characteristic 4),
-// the cell complex has the Euler characteristic of a sphere's shell (V − E + F − T = 2), the
-// volume is within the voxel bound, and no dihedral angle is below 5°.
+// the cell complex has the Euler characteristic of a sphere's shell (V − E + F − T = 2), and
+// the volume is within the voxel bound (and no dihedral angle below 5°: volumes()).
 TEST(LabelMesher, ThinShellStaysConnectedAndClosed) {
   const auto g = meshes::cube_geometry(32, voxel);
   const double inner = 5e-3, outer = inner + 2 * voxel;
@@ -298,13 +302,8 @@ TEST(LabelMesher, ThinShellStaysConnectedAndClosed) {
       voxel;
   const double area = 4 * M_PI * (inner * inner + outer * outer);
   EXPECT_NEAR(v.at(1), voxel_volume, area * voxel / 2);
-  double min_dihedral = 180.0;
-  for (std::size_t c = 0; c < cells; ++c)
-    min_dihedral = std::min(min_dihedral, mesh::dihedral_range_deg(cell(m, c))[0]);
-  EXPECT_GE(min_dihedral, 5.0);
-  std::cout << fmt::format("thin shell: {} tets, volume {:.4f} of the voxels', min dihedral "
-                           "{:.1f} deg\n",
-                           cells, v.at(1) / voxel_volume, min_dihedral);
+  std::cout << fmt::format("thin shell: {} tets, volume {:.4f} of the voxels'\n", cells,
+                           v.at(1) / voxel_volume);
 }
 
 TEST(LabelMesher, BadSettingsAreNamed) {

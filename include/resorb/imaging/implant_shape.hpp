@@ -4,6 +4,7 @@
 /// local z from 0 to the length), put at a pose in the world frame (RAS, m).
 #include "resorb/io/image.hpp"
 #include "resorb/mesh/triangle_surface.hpp"
+#include "resorb/meshes/geometries.hpp"
 
 #include <functional>
 
@@ -36,6 +37,10 @@ public:
   /// depth ≈ 0.61 pitch). @throws InputError for sizes ≤ 0
   [[nodiscard]] static ImplantShape screw(double core_radius, double thread_depth, double pitch,
                                           double length);
+  /// The screw of the implant library's threaded-screw geometry (meshes::ThreadedScrewGeometry,
+  /// the main job's screw): core of the minor diameter, thread to the major diameter, its
+  /// pitch and threaded length. @throws InputError as meshes::ThreadedScrewGeometry::validate()
+  [[nodiscard]] static ImplantShape screw(const meshes::ThreadedScrewGeometry& geometry);
   /// The region inside a closed surface given in the local frame (an STL of the implant).
   /// @throws InputError when the surface is not closed and consistently oriented
   [[nodiscard]] static ImplantShape closed_surface(const mesh::TriangleSurface& surface);

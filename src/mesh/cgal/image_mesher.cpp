@@ -3,6 +3,7 @@
 // library; CGAL's label weights use ITK's Gaussian filters.
 #include "mesh/implicit_labels.hpp"
 #include "resorb/core/error.hpp"
+#include "resorb/core/log.hpp"
 #include "resorb/imaging/label_mesher.hpp"
 
 #include <CGAL/Image_3.h>
@@ -11,7 +12,9 @@
 #include <CGAL/Mesh_3/generate_label_weights.h>
 #include <CGAL/Mesh_3/initialize_triangulation_from_labeled_image.h>
 #include <CGAL/Mesh_constant_domain_field_3.h>
+#include <CGAL/exude_mesh_3.h>
 #include <CGAL/make_mesh_3.h>
+#include <CGAL/perturb_mesh_3.h>
 
 #include "mesh/cgal/complex_to_mesh_data.hpp"
 #include "mesh/cgal/labeled_mesh_types.hpp"
@@ -19,6 +22,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -104,6 +108,14 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
                  fmt::format("{}: CGAL image not created", source));
   CGAL::Image_3 seed_labels = implant ? CGAL::Image_3(raw_seeds) : labels;
   auto* seed_word = static_cast<unsigned char*>(seed_labels.image()->data);
+  // Wall time of each stage, shown at verbosity 2 (`resorb -v 2 mesh ...`).
+  auto last = std::chrono::steady_clock::now();
+  const auto lap = [&](const char* stage) {
+    const auto now = std::chrono::steady_clock::now();
+    log::detail(MPI_COMM_SELF, "      {}: {} in {:.2f} s", source, stage,
+                std::chrono::duration<double>(now - last).count());
+    last = now;
+  };
   std::vector<std::int64_t> voxels(groups.size() + 1, 0);
   const auto n = static_cast<std::size_t>(g.size[0]), m = static_cast<std::size_t>(g.size[1]);
   for (std::size_t v = 0; v < image.values.size(); ++v) {
@@ -127,6 +139,7 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
                    fmt::format("{}: label {} ('{}') is in no voxel", source,
                                settings.labels[i].value, settings.labels[i].name));
 
+  lap("labels (and the implant burnt into the seeds)");
   namespace p = CGAL::parameters;
   CGAL::get_default_random() = CGAL::Random(0);
   const double voxel = std::max({g.spacing[0], g.spacing[1], g.spacing[2]}) / scale;
@@ -134,6 +147,7 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
   if (settings.smoothing_voxels > 0)
     weights = CGAL::Mesh_3::generate_label_weights(
         labels, static_cast<float>(settings.smoothing_voxels * voxel));
+  lap("label weights");
   // The label at a point: the implant where its exact region is, else the image's (weighted
   // trilinear interpolation of the labels when smoothed).
   const auto unit_to_index = [&](double x, double y, double z) {
@@ -198,14 +212,17 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
   // unbounded exudation improves the worst angles little more at 2.5 times the cost (the
   // TotalSegmentator femur and hip with a screw, 55k tets: bounded 10° in 3.0 s, unbounded
   // 10.0° in 7.5 s; CGAL's defaults 8.0° in 2.8 s; benchmarks/RESULTS.md).
-  if (settings.optimise)
-    CGAL::refine_mesh_3(complex, domain, criteria,
-                        p::perturb(p::sliver_bound = settings.min_dihedral_deg,
-                                   p::time_limit = settings.optimisation_time_limit_s),
-                        p::exude(p::sliver_bound = settings.min_dihedral_deg,
-                                 p::time_limit = settings.optimisation_time_limit_s));
-  else
-    CGAL::refine_mesh_3(complex, domain, criteria, p::no_perturb(), p::no_exude());
+  lap("seeds");
+  CGAL::refine_mesh_3(complex, domain, criteria, p::no_perturb(), p::no_exude());
+  lap("refinement");
+  if (settings.optimise) {
+    CGAL::perturb_mesh_3(complex, domain, p::sliver_bound = settings.min_dihedral_deg,
+                         p::time_limit = settings.optimisation_time_limit_s);
+    lap("perturbation");
+    CGAL::exude_mesh_3(complex, p::sliver_bound = settings.min_dihedral_deg,
+                       p::time_limit = settings.optimisation_time_limit_s);
+    lap("exudation");
+  }
   RESORB_REQUIRE(complex.number_of_cells_in_complex() > 0, InputError,
                  fmt::format("{}: the mesher found no cells of the labels given", source));
 
