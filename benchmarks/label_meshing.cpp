@@ -28,10 +28,12 @@ int main(int argc, char** argv) {
   std::string kind = "phantom", data = "../shared/data/totalsegmentator";
   std::int64_t voxels = 256;
   double cell_size_mm = 0.0;
+  bool no_implant = false;
   CLI::App app{"time and memory of label-volume meshing"};
   app.add_option("kind", kind, "phantom or real")->check(CLI::IsMember({"phantom", "real"}));
   app.add_option("--voxels", voxels, "phantom: voxels per side (0.5 mm voxels)");
   app.add_option("--cell-size", cell_size_mm, "largest cell, mm (default: about 1M tets)");
+  app.add_flag("--no-implant", no_implant, "phantom: without the screw");
   app.add_option("--data", data, "real: folder of the TotalSegmentator example files");
   CLI11_PARSE(app, argc, argv);
   MPI_Init(&argc, &argv);
@@ -53,9 +55,10 @@ int main(int argc, char** argv) {
           (cell_size_mm > 0 ? cell_size_mm : 1.75 * static_cast<double>(voxels) / 256) * mm;
       settings.sizing = mesh::ImplicitMeshSizing::uniform(h);
       settings.sizing.facet_distance = voxel / 4;
-      settings.implant = imaging::PlacedImplant{
-          imaging::ImplantShape::screw(0.05 * half, 0.02 * half, 0.04 * half, 1.2 * half),
-          imaging::Pose::along({1.1 * half, 0.1 * half, 0}, {-1, 0, 0}), "screw", h / 2};
+      if (!no_implant)
+        settings.implant = imaging::PlacedImplant{
+            imaging::ImplantShape::screw(0.05 * half, 0.02 * half, 0.04 * half, 1.2 * half),
+            imaging::Pose::along({1.1 * half, 0.1 * half, 0}, {-1, 0, 0}), "screw", h / 2};
     } else {
       image = io::read_label_image(data + "/ts_example_seg_v1_3mm_uint8.nii.gz");
       const std::vector<std::pair<int, const char*>> bones{

@@ -16,6 +16,9 @@ find_package(KokkosFallback REQUIRED)
 # Header-only CGAL 5.5 (plain double kernels only so far, so no GMP is linked).
 set(CGAL_DISABLE_GMP ON)
 find_package(CGAL 5.5 REQUIRED CONFIG)
+# Threads for CGAL Mesh_3's parallel refinement of label images (Parallel_tag).
+find_package(TBB REQUIRED CONFIG)
+include(CGAL_TBB_support)
 find_package(tomlplusplus REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(fmt REQUIRED)

@@ -9,7 +9,7 @@ packages=(
   # parallel stack
   openmpi-bin libopenmpi-dev libpetsc-real-dev libhdf5-openmpi-dev libmetis-dev
   # geometry, linear algebra, device kernels
-  libgmsh-dev libeigen3-dev libtrilinos-kokkos-dev libboost-graph-dev libcgal-dev
+  libgmsh-dev libeigen3-dev libtrilinos-kokkos-dev libboost-graph-dev libcgal-dev libtbb-dev
   # input/output and command line
   libtomlplusplus-dev nlohmann-json3-dev libfmt-dev libcli11-dev
   # tests and benchmarks (independent HDF5 reader for the output checks)

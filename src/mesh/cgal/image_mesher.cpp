@@ -31,7 +31,18 @@
 namespace resorb::imaging {
 namespace {
 
-using namespace mesh::impl::labeled;
+using mesh::impl::labeled::Domain;
+using mesh::impl::labeled::Kernel;
+// Refinement and optimisation run on every core TBB is given (the image mesher only: the
+// implicit meshers' label functions and the periodic mesher stay sequential).
+#ifdef CGAL_LINKED_WITH_TBB
+using Concurrency = CGAL::Parallel_tag;
+#else
+using Concurrency = CGAL::Sequential_tag;
+#endif
+using Triangulation = CGAL::Mesh_triangulation_3<Domain, CGAL::Default, Concurrency>::type;
+using Complex = CGAL::Mesh_complex_3_in_triangulation_3<Triangulation>;
+using Criteria = CGAL::Mesh_criteria_3<Triangulation>;
 using CellSizeField = CGAL::Mesh_constant_domain_field_3<Kernel, Domain::Index>;
 
 } // namespace
@@ -208,10 +219,11 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
     }
     std::cout.rdbuf(out);
   }
-  // Perturbation and exudation aim at the smallest dihedral angle asked for and stop there:
-  // unbounded exudation improves the worst angles little more at 2.5 times the cost (the
-  // TotalSegmentator femur and hip with a screw, 55k tets: bounded 10° in 3.0 s, unbounded
-  // 10.0° in 7.5 s; CGAL's defaults 8.0° in 2.8 s; benchmarks/RESULTS.md).
+  // Refinement runs in parallel (Parallel_tag): on the ten TotalSegmentator bones (640k tets)
+  // 2.8 s on 2 threads where the sequential mesher took 12 s. Perturbation and exudation aim
+  // at the smallest dihedral angle asked for and stop there: unbounded exudation improves the
+  // worst angles little more at several times the cost (benchmarks/RESULTS.md, "Label
+  // meshing").
   lap("seeds");
   CGAL::refine_mesh_3(complex, domain, criteria, p::no_perturb(), p::no_exude());
   lap("refinement");
