@@ -824,10 +824,9 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--unit", unit, "length unit of the file's coordinates");
   check_cmd->allow_extras();
 
-  std::string geometry, output, labels, size, facet_distance, implant, ct,
-      law = "morgan2003_pooled", calibration;
-  std::vector<std::string> bone_groups;
-  double mesh_size_mm = 2.5, implant_mesh_size_mm = 1.0, smoothing = 1.0;
+  std::string geometry, output;
+  cli::LabelMeshFlags mesh_flags;
+  double mesh_size_mm = 2.5, implant_mesh_size_mm = 1.0;
   bool ascii = false;
   auto* mesh_cmd = app.add_subcommand(
       "mesh", "mesh a label volume (segmentation) into bone and implant, or write a built-in "
@@ -835,35 +834,36 @@ int main(int argc, char** argv) {
   mesh_cmd
       ->add_option("input", geometry,
                    "a label volume (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd), a mesh config "
-                   "(.toml, or a case name such as femur_mesh; data/cases/femur_mesh.toml documents every key), or a built-in geometry: "
+                   "(.toml, or a case name such as femur_mesh; data/cases/femur_mesh.toml "
+                   "documents every key), or a built-in geometry: "
                    "screw-in-bone, threaded-screw")
       ->required();
   mesh_cmd->add_option("-o,--output", output, "output .msh file (the config's [output] file)");
-  mesh_cmd->add_option("--labels", labels,
+  mesh_cmd->add_option("--labels", mesh_flags.labels,
                        "label volume: the labels to mesh and their group names, e.g. "
                        "\"1=cortical,2=cancellous\"");
-  mesh_cmd->add_option("--size", size, "label volume: largest cell size, e.g. \"2 mm\"");
-  mesh_cmd->add_option("--facet-distance", facet_distance,
+  mesh_cmd->add_option("--size", mesh_flags.size, "label volume: largest cell size, e.g. \"2 mm\"");
+  mesh_cmd->add_option("--facet-distance", mesh_flags.facet_distance,
                        "label volume: largest distance of a boundary triangle from the smoothed "
                        "label surface (default size / 10)");
-  mesh_cmd->add_option("--smoothing", smoothing,
+  mesh_cmd->add_option("--smoothing", mesh_flags.smoothing,
                        "label volume: Gaussian smoothing of the label boundaries, voxels "
                        "(default 1; 0 meshes the voxel staircase)");
-  mesh_cmd->add_option("--implant", implant,
+  mesh_cmd->add_option("--implant", mesh_flags.implant,
                        "label volume: an implant placed before meshing, \"KIND,key=value,...\": "
                        "cylinder (radius, length), screw (core_radius, thread_depth, pitch, "
                        "length) or stl (file, unit); base=\"x y z mm\" (the head), axis=\"x y "
                        "z\" (the shaft), cell_size, name (default implant)");
-  mesh_cmd->add_option("--ct", ct,
+  mesh_cmd->add_option("--ct", mesh_flags.ct,
                        "label volume: a CT (HU) in the same world frame; writes per-cell bone "
                        "moduli (Bonemat-style, E-first) to the XDMF");
-  mesh_cmd->add_option("--calibration", calibration,
+  mesh_cmd->add_option("--calibration", mesh_flags.calibration,
                        "with --ct: the phantom calibration \"SLOPE,INTERCEPT\" of rho = "
                        "INTERCEPT + SLOPE HU, e.g. \"0.0008 g/cm^3,0 g/cm^3\"");
-  mesh_cmd->add_option("--law", law,
+  mesh_cmd->add_option("--law", mesh_flags.law,
                        "with --ct: the modulus-density law (default "
                        "morgan2003_pooled; see data/cases/femur_mesh.toml)");
-  mesh_cmd->add_option("--bone-groups", bone_groups,
+  mesh_cmd->add_option("--bone-groups", mesh_flags.bone_groups,
                        "with --ct: the groups that get CT moduli (default: every label)");
   mesh_cmd->add_option("--mesh-size", mesh_size_mm,
                        "built-in geometry: element size in the bone, mm (default 2.5; "
@@ -920,43 +920,9 @@ int main(int argc, char** argv) {
           config.output = output;
         cli::run_label_mesh(env.comm(), config);
       } else {
-        io::LabelMeshConfig config;
-        config.labels_image = geometry;
-        RESORB_REQUIRE(!labels.empty(), InputError,
-                       "resorb mesh: --labels is required with a label volume, e.g. "
-                       "--labels \"1=cortical,2=cancellous\"");
-        RESORB_REQUIRE(!size.empty(), InputError,
-                       "resorb mesh: --size is required with a label volume, e.g. --size \"2 mm\"");
-        RESORB_REQUIRE(!output.empty(), InputError, "resorb mesh: -o/--output is required");
-        config.labels = io::parse_label_list(labels, "--labels");
-        config.cell_size = parse_quantity(size, dim::length, "--size");
-        config.facet_size = config.cell_size;
-        config.facet_distance = facet_distance.empty() ? config.cell_size / 10
-                                                       : parse_quantity(facet_distance, dim::length,
-                                                                        "--facet-distance");
-        config.smoothing_voxels = smoothing;
-        if (!implant.empty())
-          config.implant = io::parse_implant_spec(implant, "--implant");
-        if (!ct.empty()) {
-          io::BoneMaterialSpec bone;
-          bone.ct = ct;
-          bone.law = law;
-          const auto comma = calibration.find(',');
-          RESORB_REQUIRE(comma != std::string::npos, InputError,
-                         "resorb mesh: --ct needs --calibration \"SLOPE,INTERCEPT\", e.g. "
-                         "\"0.0008 g/cm^3,0 g/cm^3\" (rho = INTERCEPT + SLOPE HU)");
-          bone.density_per_hu =
-              parse_quantity(calibration.substr(0, comma), dim::density, "--calibration");
-          bone.density_at_0_hu =
-              parse_quantity(calibration.substr(comma + 1), dim::density, "--calibration");
-          bone.groups = bone_groups;
-          if (bone.groups.empty())
-            for (const auto& l : config.labels)
-              bone.groups.push_back(l.name);
-          config.bone_material = std::move(bone);
-        }
-        config.output = output;
-        cli::run_label_mesh(env.comm(), config);
+        mesh_flags.labels_image = geometry;
+        mesh_flags.output = output;
+        cli::run_label_mesh(env.comm(), cli::label_mesh_config(mesh_flags));
       }
     } else if (*calibrate_cmd) {
       calibrate(env.comm(), alloy, medium, target, duration, cell_size);
