@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const auto tets = static_cast<double>(data_mesh.cell_tags.size());
     double min_dihedral = 180.0;
-    std::size_t below_10 = 0;
+    std::size_t below_10 = 0, near_box = 0;
     for (std::size_t c = 0; c < data_mesh.cell_tags.size(); ++c) {
       std::array<std::array<double, 3>, 4> x{};
       for (std::size_t k = 0; k < 4; ++k)
@@ -87,12 +87,23 @@ int main(int argc, char** argv) {
       const double lo = mesh::dihedral_range_deg(x)[0];
       min_dihedral = std::min(min_dihedral, lo);
       below_10 += lo < 10 ? 1 : 0;
+      // Where the slivers are: near the image's boundary planes, where label surfaces meet
+      // the box along sharp, unprotected edges?
+      if (lo < 10) {
+        const auto [box_lo, box_hi] = image.geometry.world_bounds();
+        double nearest = 1e300;
+        for (std::size_t d = 0; d < 3; ++d)
+          for (const auto& corner : x)
+            nearest = std::min({nearest, corner[d] - box_lo[d], box_hi[d] - corner[d]});
+        near_box += nearest < 2 * settings.sizing.cell_size ? 1 : 0;
+      }
     }
-    std::cout << fmt::format("{} {}: {:.0f} tets in {:.1f} s ({:.1f} s per million), peak RSS "
-                             "{:.0f} MB, min dihedral {:.2f} deg, {} cells below 10 deg\n",
-                             kind, kind == "phantom" ? fmt::format("{}^3", voxels) : "10 bones",
-                             tets, seconds, seconds / tets * 1e6, peak_memory_bytes() / 1e6,
-                             min_dihedral, below_10);
+    std::cout << fmt::format(
+        "{} {}: {:.0f} tets in {:.1f} s ({:.1f} s per million), peak RSS "
+        "{:.0f} MB, min dihedral {:.2f} deg, {} cells below 10 deg ({} within two cells of the "
+        "image's boundary planes)\n",
+        kind, kind == "phantom" ? fmt::format("{}^3", voxels) : "10 bones", tets, seconds,
+        seconds / tets * 1e6, peak_memory_bytes() / 1e6, min_dihedral, below_10, near_box);
   }
   MPI_Finalize();
   return 0;

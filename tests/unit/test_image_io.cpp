@@ -9,6 +9,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -143,7 +145,24 @@ template <class Edit>
 void edit_nifti(const std::filesystem::path& file, Edit edit, bool header_only = false) {
   nifti_image* nim = nifti_image_read(file.string().c_str(), 1);
   ASSERT_NE(nim, nullptr);
+  const std::size_t bytes = nim->nvox * static_cast<std::size_t>(nim->nbyper);
   edit(*nim);
+  if (!header_only) {
+    // An edit that announces more data (a 4th dimension, a wider type) gets a buffer that
+    // holds it, zero-filled, or nifti_clib's writer would read past the old one (ASan).
+    std::size_t voxels = 1;
+    for (int d = 1; d <= nim->dim[0]; ++d)
+      voxels *= static_cast<std::size_t>(nim->dim[d]);
+    nim->nvox = voxels;
+    const std::size_t wanted = voxels * static_cast<std::size_t>(nim->nbyper);
+    if (wanted > bytes) {
+      void* grown = std::calloc(wanted, 1);
+      ASSERT_NE(grown, nullptr);
+      std::memcpy(grown, nim->data, bytes);
+      std::free(nim->data);
+      nim->data = grown;
+    }
+  }
   std::filesystem::remove(file);
   nifti_set_filenames(nim, file.string().c_str(), 0, 1);
   if (header_only)
