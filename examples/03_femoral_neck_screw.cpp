@@ -143,7 +143,6 @@ int main(int argc, char** argv) {
 
     // 3. Elasticity: per-cell bone moduli, the screw's alloy (WE43: 44 GPa, 0.27).
     physics::Elasticity<fem::P1> problem(mesh);
-    problem.set_material("screw", {44e9, 0.27});
     auto E = bone.E, nu = bone.nu;
     const auto screw = mesh.cell_tag("screw");
     for (std::size_t c = 0; c < E.size(); ++c)

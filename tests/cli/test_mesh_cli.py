@@ -224,6 +224,23 @@ def main():
                                     '[output]\nfile = "bad/b.msh"\n')
     rc, out = resorb("mesh", "bad2.toml")
     check(rc == 2 and "image.smooth" in out and "unknown key" in out, f"unknown key: {out}")
+    (work / "bad3.toml").write_text('[image]\nlabels = "labels.nii"\n[labels]\n1 = "cortical"\n'
+                                    '[sizing]\ncell_size = "1 mm"\n[[patch]]\nname = "p"\n'
+                                    'from = "cortical|outside"\nwhere = "w < 3 mm"\n'
+                                    '[output]\nfile = "bad/b.msh"\n')
+    rc, out = resorb("mesh", "bad3.toml")
+    check(rc == 2 and "patch[0].where" in out, f"bad patch half-space: {out}")
+    run_text = RUN.format(mesh="mesh/bone.msh", ct="ct.nii", slope=SLOPE, out=work / "bad_run")
+    for name, text, fragment in (
+            ("twice", run_text + '[materials.cortical]\nE = "17 GPa"\nnu = 0.3\n',
+             "give it in one place only"),
+            ("law", run_text.replace("morgan2003_pooled", "carter1977"),
+             "unknown modulus–density law 'carter1977'"),
+            ("calibration", run_text.replace('density_per_hu = "0.8 kg/m^3"\n', ""),
+             "bone_material.density_per_hu")):
+        (work / f"bad_run_{name}.toml").write_text(text)
+        rc, out = resorb("run", f"bad_run_{name}.toml")
+        check(rc == 2 and fragment in out, f"[bone_material] {name}: {out}")
     (work / "bad_run.toml").write_text(
         RUN.format(mesh="mesh/bone.msh", ct="ct.nii", slope=SLOPE, out=work / "bad_run")
         .replace('law = "morgan2003_pooled"', 'law = "morgan2003_pooled"\nnu = 0.5'))
