@@ -162,6 +162,10 @@ void solve_config(const io::RunConfig& config, const mesh::TetMesh& mesh, PhaseT
   const auto report = problem.solve(config.solver);
   log::info(comm, "      CG converged in {} iterations ({}), relative residual {:.2e}",
             report.iterations, report.reason, report.relative_residual);
+  if (config.solver.device != ExecutionSpace::host)
+    log::info(comm, "      on {}: {} host-device copies ({} bytes)",
+              to_string(config.solver.device), report.transfers.copies(),
+              report.transfers.bytes_to_device + report.transfers.bytes_to_host);
   log::info(comm, "[4/5] writing fields to {}", config.output_directory.string());
   {
     const auto scope = timer.time("write");
@@ -663,7 +667,8 @@ void check_materials(const io::RunConfig& config) {
 
 /// `resorb run CONFIG` or, with @p resume_directory, `resorb run --resume DIR`: the config
 /// is then the run's own copy, DIR/config.toml, and the output goes on into DIR.
-void run(MPI_Comm comm, const std::string& config_name, const std::string& resume_directory) {
+void run(MPI_Comm comm, const std::string& config_name, const std::string& resume_directory,
+         const std::string& device) {
   const bool resume = !resume_directory.empty();
   if (resume)
     RESORB_REQUIRE(Checkpoint::exists(resume_directory), InputError,
@@ -678,6 +683,8 @@ void run(MPI_Comm comm, const std::string& config_name, const std::string& resum
         fmt::format("cannot resume '{}': its config.toml has no [corrosion]", resume_directory));
     config.output_directory = resume_directory;
   }
+  if (!device.empty()) // --device overrides [solver] device
+    config.solver.device = parse_execution_space(device);
   check_materials(config);
   RESORB_REQUIRE(config.corrosion || config.symmetry_factor == 1.0, InputError,
                  fmt::format("{}: key 'mesh.threaded_screw.quarter': a quarter screw is meshed "
@@ -811,6 +818,12 @@ int main(int argc, char** argv) {
                    "its last checkpoint (same number of ranks); it ends with the results "
                    "of an uninterrupted run")
       ->excludes(run_cmd->get_option("config"));
+  std::string device;
+  run_cmd
+      ->add_option("--device", device,
+                   "where the elasticity operator runs: cpu (assembled, the default) or cuda "
+                   "(matrix-free on the GPU; overrides [solver] device)")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
   run_cmd->footer("Outputs in the config's [output] directory: config.toml (the config used), "
                   "timeseries.csv, corrosion.xdmf + corrosion_NNNN.h5 (ParaView, one step per "
                   "output time), summary.json, checkpoint/ (every [corrosion] "
@@ -902,7 +915,7 @@ int main(int argc, char** argv) {
   log::set_level(verbosity);
   try {
     if (*run_cmd) {
-      run(env.comm(), config_file, resume_directory);
+      run(env.comm(), config_file, resume_directory, device);
     } else if (*check_cmd) {
       const double u = unit_factor(unit, dim::length, "--unit");
       const auto mesh = io::read_gmsh(env.comm(), mesh_file, u);

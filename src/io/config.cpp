@@ -449,7 +449,7 @@ RunConfig read_run_config(const std::filesystem::path& path) {
 
   if (const auto* solver = root.get("solver")) {
     const auto& t = r.table(solver, "solver");
-    r.only_keys(t, "solver", {"rtol", "max_iterations", "petsc_options"});
+    r.only_keys(t, "solver", {"rtol", "max_iterations", "petsc_options", "device", "matrix_free"});
     if (const auto* v = t.get("rtol")) {
       const auto x = v->value<double>();
       if (!x || !(*x > 0.0 && *x < 1.0))
@@ -466,6 +466,20 @@ RunConfig read_run_config(const std::filesystem::path& path) {
       if (!v->is_string())
         r.fail("solver.petsc_options", "must be a string of PETSc options");
       c.petsc_options = v->as_string()->get();
+    }
+    if (const auto* v = t.get("device")) {
+      if (!v->is_string())
+        r.fail("solver.device", "must be \"cpu\" or \"cuda\"");
+      try {
+        c.solver.device = parse_execution_space(v->as_string()->get());
+      } catch (const InputError& e) {
+        r.fail("solver.device", e.what());
+      }
+    }
+    if (const auto* v = t.get("matrix_free")) {
+      if (!v->is_boolean())
+        r.fail("solver.matrix_free", "must be true or false");
+      c.solver.matrix_free = v->as_boolean()->get();
     }
   }
 

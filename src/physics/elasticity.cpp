@@ -1,5 +1,8 @@
 #include "resorb/physics/elasticity.hpp"
 
+#include "resorb/fem/matrix_free.hpp"
+#include "resorb/solvers/device_cg.hpp"
+
 #include "resorb/core/error.hpp"
 #include "resorb/core/mpi.hpp"
 #include "resorb/fem/assembly.hpp"
@@ -236,7 +239,65 @@ void Elasticity<Element>::ensure_linear_level() {
 }
 
 template <fem::LagrangeElement Element>
+solvers::SolveReport
+Elasticity<Element>::solve_matrix_free(const solvers::LinearSolverSettings& settings) {
+  check_materials();
+  fem::MatrixFreeSettings mf;
+  mf.space = settings.device;
+  std::optional<fem::MatrixFreeOperator> op;
+  {
+    const auto scope = timer_.time("assemble");
+    op.emplace(fem::MatrixFreeOperator::elasticity(dofmap_, lambda_, mu_, &constraints_, mf));
+    if (!b_)
+      b_ = la::create_ghosted_vector(dofmap_, 3);
+    else
+      RESORB_PETSC(VecSet(b_.get(), 0.0));
+    assemble_loads(b_.get(), &constraints_);
+    RESORB_PETSC(VecAssemblyBegin(b_.get()));
+    RESORB_PETSC(VecAssemblyEnd(b_.get()));
+    const auto prescribed = la::create_ghosted_vector(dofmap_, 3);
+    constraints_.initial_guess(prescribed.get());
+    op->lift(prescribed.get(), b_.get());
+  }
+  if (solved_ && settings.reuse)
+    constraints_.impose(u_.vec());
+  else
+    constraints_.initial_guess(u_.vec());
+  solvers::SolveReport report;
+  if (settings.pc_type.empty() || settings.pc_type == "chebyshev") {
+    solvers::DeviceCgSettings cg;
+    cg.rtol = settings.rtol;
+    cg.atol = settings.atol;
+    cg.max_iterations = settings.max_iterations;
+    const auto scope = timer_.time("solve");
+    const auto result = solvers::solve_device_cg(*op, b_.get(), u_.vec(), cg);
+    report = result.solve;
+    report.transfers = result.transfers;
+  } else {
+    const auto shell = op->petsc_shell();
+    solvers::LinearSolverSettings tuned = settings;
+    if (tuned.options_prefix.empty())
+      tuned.options_prefix = options_prefix;
+    solvers::LinearSolver solver(mesh_.comm(), tuned);
+    solver.set_operator(shell.get());
+    {
+      const auto scope = timer_.time("solver setup");
+      solver.setup();
+    }
+    RESORB_PETSC(KSPSetInitialGuessNonzero(solver.ksp(), PETSC_TRUE));
+    const auto scope = timer_.time("solve");
+    report = solver.solve(b_.get(), u_.vec());
+    report.transfers = op->transfers();
+  }
+  solved_ = true;
+  u_.update_ghosts();
+  return report;
+}
+
+template <fem::LagrangeElement Element>
 solvers::SolveReport Elasticity<Element>::solve(const solvers::LinearSolverSettings& settings) {
+  if (settings.matrix_free || settings.device != ExecutionSpace::host)
+    return solve_matrix_free(settings);
   if (!assembler_) { // the first solve decides the matrix type and the preconditioner
     prefix_ = settings.options_prefix.empty() ? options_prefix : settings.options_prefix;
     pc_type_ = settings.pc_type;

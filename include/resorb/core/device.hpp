@@ -10,3 +10,17 @@
 /// Marks functions callable from host and device code.
 #define RESORB_HOST_DEVICE
 #endif
+
+namespace resorb {
+
+/// Adds @p value to @p *target: an atomic add inside a CUDA kernel (cells sharing a node
+/// scatter into it concurrently), a plain add on the host, whose cell loops run in order.
+RESORB_HOST_DEVICE inline void atomic_add(double* target, double value) {
+#if defined(__CUDA_ARCH__)
+  atomicAdd(target, value);
+#else
+  *target += value;
+#endif
+}
+
+} // namespace resorb

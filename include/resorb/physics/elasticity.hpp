@@ -84,6 +84,9 @@ public:
   /// names another). The first call fixes the matrix type and the preconditioner's structure
   /// (p-multigrid or not); later calls reuse them.
   /// @throws SolverError when the solve does not converge
+  /// With settings.matrix_free or settings.device = cuda no matrix is assembled: the
+  /// operator is fem::MatrixFreeOperator and the solver solvers::solve_device_cg (or PETSc's
+  /// KSP on its MATSHELL when settings.pc_type names a point-wise preconditioner).
   /// @throws InputError when a cell has no material
   solvers::SolveReport solve(const solvers::LinearSolverSettings& settings = {});
 
@@ -142,6 +145,8 @@ private:
   struct LinearLevel; // the P1 level of p-multigrid (P2 only)
 
   void ensure_matrix(); // creates the matrix, scatter map and near-null space once
+  // solve() with settings.matrix_free or a device: no matrix is assembled.
+  solvers::SolveReport solve_matrix_free(const solvers::LinearSolverSettings& settings);
   [[nodiscard]] bool wants_p_multigrid() const;
   void ensure_linear_level();
   void check_materials() const;

@@ -2,6 +2,7 @@
 /// @file
 /// Krylov solver set-up (PETSc KSP) with resorb's defaults and PETSc options pass-through.
 
+#include "resorb/core/execution_space.hpp"
 #include "resorb/la/petsc.hpp"
 #include "resorb/solvers/petsc_options.hpp"
 
@@ -32,6 +33,14 @@ struct LinearSolverSettings {
   /// `-pc_gamg_reuse_interpolation`) and start from the last solution; false builds
   /// everything afresh and starts from zero (benchmarks/RESULTS.md: what reuse saves).
   bool reuse = true;
+  /// Where the operator is applied (`[solver] device`): "cpu", or "cuda" (matrix-free on the
+  /// GPU, one per rank). Physics without a matrix-free operator ignore it.
+  ExecutionSpace device = ExecutionSpace::host;
+  /// Apply the operator matrix-free instead of assembling it (`[solver] matrix_free`; always
+  /// on "cuda"). With pc_type "" or "chebyshev" the solve is solvers::solve_device_cg
+  /// (CG + Chebyshev–Jacobi, resident where the operator is); any other pc_type goes through
+  /// PETSc's KSP with the operator as a MATSHELL (point-wise PCs: jacobi, none).
+  bool matrix_free = false;
 };
 
 /// Outcome of one solve.
@@ -41,6 +50,7 @@ struct SolveReport {
   std::string reason;             ///< PETSc's converged reason
   double setup_seconds = 0.0;     ///< preconditioner set-up wall time (max over ranks)
   double solve_seconds = 0.0;     ///< iteration wall time (max over ranks)
+  TransferLog transfers;          ///< host↔device copies (matrix-free on a device)
 };
 
 /// A configured KSP. The operator can be replaced (e.g. new coefficients) and the solver
