@@ -1,6 +1,5 @@
 #include "resorb/physics/elasticity.hpp"
 
-#include "resorb/fem/matrix_free.hpp"
 #include "resorb/solvers/device_cg.hpp"
 
 #include "resorb/core/error.hpp"
@@ -96,6 +95,7 @@ void Elasticity<Element>::fix(std::string_view facet_group, std::array<bool, 3> 
     };
   constraints_.add(mesh_.facet_tag(facet_group), components, g);
   linear_stale_ = true;
+  matrix_free_stale_ = true;
 }
 
 template <fem::LagrangeElement Element>
@@ -244,10 +244,14 @@ Elasticity<Element>::solve_matrix_free(const solvers::LinearSolverSettings& sett
   check_materials();
   fem::MatrixFreeSettings mf;
   mf.space = settings.device;
-  std::optional<fem::MatrixFreeOperator> op;
   {
     const auto scope = timer_.time("assemble");
-    op.emplace(fem::MatrixFreeOperator::elasticity(dofmap_, lambda_, mu_, &constraints_, mf));
+    if (!matrix_free_ || matrix_free_stale_ || matrix_free_->space() != settings.device)
+      matrix_free_ = std::make_unique<fem::MatrixFreeOperator>(
+          fem::MatrixFreeOperator::elasticity(dofmap_, lambda_, mu_, &constraints_, mf));
+    else
+      matrix_free_->set_lame_parameters(lambda_, mu_);
+    matrix_free_stale_ = false;
     if (!b_)
       b_ = la::create_ghosted_vector(dofmap_, 3);
     else
@@ -257,7 +261,7 @@ Elasticity<Element>::solve_matrix_free(const solvers::LinearSolverSettings& sett
     RESORB_PETSC(VecAssemblyEnd(b_.get()));
     const auto prescribed = la::create_ghosted_vector(dofmap_, 3);
     constraints_.initial_guess(prescribed.get());
-    op->lift(prescribed.get(), b_.get());
+    matrix_free_->lift(prescribed.get(), b_.get());
   }
   if (solved_ && settings.reuse)
     constraints_.impose(u_.vec());
@@ -270,11 +274,12 @@ Elasticity<Element>::solve_matrix_free(const solvers::LinearSolverSettings& sett
     cg.atol = settings.atol;
     cg.max_iterations = settings.max_iterations;
     const auto scope = timer_.time("solve");
-    const auto result = solvers::solve_device_cg(*op, b_.get(), u_.vec(), cg);
+    const auto result = solvers::solve_device_cg(*matrix_free_, b_.get(), u_.vec(), cg);
     report = result.solve;
     report.transfers = result.transfers;
   } else {
-    const auto shell = op->petsc_shell();
+    const TransferLog before = matrix_free_->transfers();
+    const auto shell = matrix_free_->petsc_shell();
     solvers::LinearSolverSettings tuned = settings;
     if (tuned.options_prefix.empty())
       tuned.options_prefix = options_prefix;
@@ -287,7 +292,7 @@ Elasticity<Element>::solve_matrix_free(const solvers::LinearSolverSettings& sett
     RESORB_PETSC(KSPSetInitialGuessNonzero(solver.ksp(), PETSC_TRUE));
     const auto scope = timer_.time("solve");
     report = solver.solve(b_.get(), u_.vec());
-    report.transfers = op->transfers();
+    report.transfers = matrix_free_->transfers().since(before);
   }
   solved_ = true;
   u_.update_ghosts();

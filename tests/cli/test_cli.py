@@ -93,6 +93,7 @@ def main():
     rc, text = resorb("run", str(work / "good.toml"))
     check(rc == 0, f"good run exit {rc}:\n{text}")
     summary = json.loads((out / "summary.json").read_text())
+    assembled_energy = summary.get("strain_energy_J", 0.0)
     for key in ["dofs", "ranks", "strain_energy_J", "max_displacement_m",
                 "axial_stiffness_N_per_m", "wall_time_s", "peak_memory_bytes"]:
         check(key in summary, f"summary.json lacks {key}")
@@ -252,12 +253,32 @@ def main():
         "$Elements\n1 1 7 7\n3 1 4 1\n7 1 2 3 4\n$EndElements\n")
 
     # 2. Bad inputs: (name, config text, expected exit code, substrings of the message).
+    # Matrix-free (CG + Chebyshev-Jacobi, no assembled matrix) gives the assembled energy;
+    # --device cuda does too where a GPU is, and elsewhere stops with the reason (exit 2).
+    for name, extra, flags in [("matrix_free", "matrix_free = true", []),
+                               ("device_cuda", "", ["--device", "cuda"])]:
+        variant_out = work / name
+        (work / f"{name}.toml").write_text(
+            GOOD.format(out=variant_out).replace("rtol = 1e-10", "rtol = 1e-10\n" + extra))
+        rc, text = resorb("run", str(work / f"{name}.toml"), *flags)
+        if name == "device_cuda" and rc != 0:
+            check(rc == 2 and 'device = "cuda" was asked for' in text,
+                  f"{name}: without a GPU, exit {rc} and the reason expected:\n{text}")
+            continue
+        check(rc == 0, f"{name} run exit {rc}:\n{text}")
+        if rc == 0:
+            energy = json.loads((variant_out / "summary.json").read_text())["strain_energy_J"]
+            check(abs(energy / assembled_energy - 1) < 1e-8,
+                  f"{name}: strain energy {energy} J, assembled {assembled_energy} J")
+
     cases = [
         ("nu_half", GOOD.replace("nu = 0.27", "nu = 0.5"), 2, ["materials.implant", "0.5"]),
         ("missing_unit", GOOD.replace('E = "44 GPa"', "E = 44e9"), 2,
          ["materials.implant.E", "no unit"]),
         ("wrong_unit", GOOD.replace('E = "44 GPa"', 'E = "44 mm"'), 2, ["materials.implant.E"]),
         ("unknown_key", GOOD.replace("[solver]", "[solver]\nrtoll = 1e-8"), 2, ["solver.rtoll"]),
+        ("unknown_device", GOOD.replace("[solver]", '[solver]\ndevice = "tpu"'), 2,
+         ["solver.device", "tpu"]),
         ("unknown_boundary", GOOD.replace("[boundary.implant_head]", "[boundary.implant_top]"), 2,
          ["implant_top", "implant_head"]),
         ("negative_E", GOOD.replace('E = "1 GPa"', 'E = "-1 GPa"'), 2, ["cancellous", "-1000000000"]),
@@ -269,6 +290,9 @@ def main():
         ("missing_mesh", file_config.replace(str(msh), str(work / "nope.msh")), 2, ["nope.msh"]),
         ("diverged", GOOD.replace("rtol = 1e-10", "rtol = 1e-10\nmax_iterations = 2"), 3,
          ["did not converge"]),
+        ("diverged_matrix_free", GOOD.replace("rtol = 1e-10",
+                                              "rtol = 1e-10\nmax_iterations = 2\nmatrix_free = true"),
+         3, ["did not converge"]),
         # A user's bad PETSc option is bad input (2), named, not a solver failure (3).
         ("bad_petsc_option", GOOD.replace("rtol = 1e-10",
                                           'rtol = 1e-10\npetsc_options = "-elasticity_pc_type nonsense"'),
@@ -318,7 +342,7 @@ def main():
         # was; once the config is valid, the earlier summary is removed before the run.
         stale = case_out / "summary.json"
         if name in ("unknown_boundary", "truncated_mesh", "inverted_mesh", "missing_mesh",
-                    "diverged", "bad_petsc_option", "bad_sub_solver_option",
+                    "diverged", "diverged_matrix_free", "bad_petsc_option", "bad_sub_solver_option",
                     "bad_p_multigrid_option"):
             check(not stale.exists(), f"{name}: an earlier summary.json survived a failed run")
         else:

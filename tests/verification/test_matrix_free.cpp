@@ -295,6 +295,34 @@ TEST(MatrixFree, PrescribedDisplacementsAreLiftedAsInTheAssembledSystem) {
   EXPECT_NEAR(*energies[1] / *energies[0], 1.0, 1e-9);
 }
 
+// A degrading implant's re-solves: new moduli each time, the operator kept on its device
+// with only λ and μ replaced, and a constraint added later rebuilds it.
+TEST(MatrixFree, ReSolvesFollowNewMaterialsAndConstraints) {
+  const auto mesh = test_box();
+  auto materials = varying_materials(mesh);
+  physics::Elasticity<fem::P1> assembled(mesh), matrix_free(mesh);
+  solvers::LinearSolverSettings a, m;
+  a.rtol = m.rtol = 1e-11;
+  m.matrix_free = true;
+  for (auto* p : {&assembled, &matrix_free}) {
+    p->fix("zmin");
+    p->apply_force("zmax", {1.0, 0.0, 5.0});
+  }
+  for (int step = 0; step < 3; ++step) {
+    for (auto& E : materials.E)
+      E *= 0.7;
+    if (step == 2)
+      for (auto* p : {&assembled, &matrix_free})
+        p->fix("xmin", {true, false, false});
+    for (auto* p : {&assembled, &matrix_free})
+      p->set_cell_materials(materials.E, materials.nu);
+    assembled.solve(a);
+    matrix_free.solve(m);
+    EXPECT_NEAR(matrix_free.strain_energy() / assembled.strain_energy(), 1.0, 1e-9)
+        << "step " << step;
+  }
+}
+
 TEST(MatrixFree, BadInputIsNamed) {
   const auto mesh = test_box();
   const fem::DofMap p1(mesh, 1), p2(mesh, 2);
@@ -326,6 +354,12 @@ TEST(MatrixFree, BadInputIsNamed) {
         "negative diffusivity");
   }
   expect_error<InputError>([] { (void)parse_execution_space("tpu"); }, "unknown device \"tpu\"");
+  const std::vector<double> positive(static_cast<std::size_t>(mesh.num_cells()), 1e-9);
+  fem::ReactionDiffusionCoefficients plain;
+  plain.diffusivity = positive;
+  auto diffusion = fem::MatrixFreeOperator::reaction_diffusion(p1, plain, nullptr);
+  expect_error<Error>([&] { diffusion.set_lame_parameters(materials.lambda, materials.mu); },
+                      "no per-cell coefficient pair");
   if (!cuda_available()) {
     fem::MatrixFreeSettings settings;
     settings.space = ExecutionSpace::cuda;

@@ -64,6 +64,11 @@ public:
   MatrixFreeOperator& operator=(MatrixFreeOperator&&) noexcept;
   ~MatrixFreeOperator();
 
+  /// New Lamé parameters of an elasticity operator (a degrading implant's next solve): only
+  /// the two per-cell arrays are copied to the device; mesh data and work vectors stay.
+  /// Collective. @throws InputError as elasticity(); Error for another operator
+  void set_lame_parameters(std::span<const double> lambda, std::span<const double> mu);
+
   /// Values per node (3 for elasticity, 1 for reaction–diffusion).
   [[nodiscard]] int block_size() const;
   /// Where the operator runs.

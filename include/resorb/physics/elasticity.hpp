@@ -13,6 +13,7 @@
 #include "resorb/fem/dof_map.hpp"
 #include "resorb/fem/field.hpp"
 #include "resorb/fem/lagrange.hpp"
+#include "resorb/fem/matrix_free.hpp"
 #include "resorb/la/matrix_assembler.hpp"
 #include "resorb/la/petsc.hpp"
 #include "resorb/physics/material.hpp"
@@ -169,6 +170,10 @@ private:
   bool p_multigrid_ = false;            // decided with the matrix (ensure_matrix)
   std::unique_ptr<LinearLevel> linear_;
   std::unique_ptr<solvers::LinearSolver> solver_; // kept for re-solves with the same settings
+  // The matrix-free operator, kept on its device across solves; rebuilt when constraints
+  // change or the space does, its Lamé parameters refreshed otherwise.
+  std::unique_ptr<fem::MatrixFreeOperator> matrix_free_;
+  bool matrix_free_stale_ = true;
   solvers::LinearSolverSettings solver_settings_; // what solver_ was built with
   bool solved_ = false;                           // u_ holds a solution (a re-solve's guess)
   bool linear_stale_ = true; // constraints changed since the P1 level was built

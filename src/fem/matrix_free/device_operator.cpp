@@ -36,8 +36,21 @@ DeviceArray<double> DeviceOperator::vector() {
   return v;
 }
 
+std::pair<DeviceArray<double>, DeviceArray<double>>& DeviceOperator::work_vectors() {
+  if (!work_)
+    work_.emplace(vector(), vector());
+  return *work_;
+}
+
+void DeviceOperator::set_cell_coefficients(std::span<const double>, std::span<const double>) {
+  throw Error("matrix-free operator: this operator has no per-cell coefficient pair to replace");
+}
+
 void DeviceOperator::finish_setup() {
-  diagonal_ = vector();
+  if (diagonal_.size() != static_cast<std::size_t>(local_))
+    diagonal_ = vector();
+  else
+    for_each(space_, local_, kernels::Fill{0.0, diagonal_.data()});
   diagonal_cells(diagonal_.data());
   if (exchange_) {
     exchange_->reverse(diagonal_.data(), log_);

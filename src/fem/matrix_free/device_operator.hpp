@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <optional>
+#include <utility>
 
 namespace resorb::fem::impl {
 
@@ -47,6 +48,8 @@ public:
 
   /// A zero local-form vector in the operator's space.
   [[nodiscard]] DeviceArray<double> vector();
+  /// Two local-form vectors kept for applies to PETSc vectors (made on first use).
+  [[nodiscard]] std::pair<DeviceArray<double>, DeviceArray<double>>& work_vectors();
   /// y = A x on local forms; x's ghost entries are refreshed, y's owned entries are the
   /// result (its ghost entries hold partial sums). Collective.
   void apply(double* x, double* y, bool constrained = true);
@@ -54,6 +57,10 @@ public:
   [[nodiscard]] const double* diagonal() const { return diagonal_.data(); }
   /// x · y over the owned entries of all ranks. Collective.
   [[nodiscard]] double dot(const double* x, const double* y);
+  /// Replaces the two per-cell coefficient arrays of the operator (elasticity: λ and μ) in
+  /// place and recomputes the diagonal; mesh data stay where they are. Collective.
+  /// @throws Error for an operator without such coefficients
+  virtual void set_cell_coefficients(std::span<const double> first, std::span<const double> second);
   /// Runs f(i) over the owned entries in the operator's space.
   template <class F>
   void for_each_owned(const F& f) const {
@@ -65,7 +72,8 @@ protected:
   virtual void apply_cells(const double* x, double* y, const char* fixed) = 0;
   /// Adds the cells' diagonals into d.
   virtual void diagonal_cells(double* d) = 0;
-  /// Computes the diagonal; derived constructors call it once their data are in place.
+  /// Computes the diagonal; derived constructors call it once their data are in place (and
+  /// again when coefficients change).
   void finish_setup();
 
 private:
@@ -79,6 +87,7 @@ private:
   DeviceArray<char> fixed_;
   bool constrained_ = false;
   DeviceArray<double> diagonal_;
+  std::optional<std::pair<DeviceArray<double>, DeviceArray<double>>> work_;
 };
 
 } // namespace resorb::fem::impl

@@ -91,6 +91,12 @@ public:
     this->finish_setup();
   }
 
+  void set_cell_coefficients(std::span<const double> lambda, std::span<const double> mu) override {
+    lambda_.upload(lambda, this->log());
+    mu_.upload(mu, this->log());
+    this->finish_setup();
+  }
+
 private:
   GeometryStorage<Geometry> geometry_;
   DeviceArray<double> lambda_, mu_;
@@ -163,12 +169,9 @@ void download_owned(const DeviceArray<double>& from, Vec v, LocalIndex owned, Tr
 } // namespace
 } // namespace impl
 
-MatrixFreeOperator MatrixFreeOperator::elasticity(const DofMap& dofmap,
-                                                  std::span<const double> lambda,
-                                                  std::span<const double> mu,
-                                                  const DirichletConstraints* constraints,
-                                                  const MatrixFreeSettings& settings) {
-  impl::check_space(settings.space);
+namespace {
+
+void check_lame(const DofMap& dofmap, std::span<const double> lambda, std::span<const double> mu) {
   const auto cells = static_cast<std::size_t>(dofmap.mesh().num_cells());
   RESORB_REQUIRE(lambda.size() == cells && mu.size() == cells, InputError,
                  fmt::format("matrix-free elasticity: {} and {} Lamé parameters for {} cells",
@@ -178,6 +181,17 @@ MatrixFreeOperator MatrixFreeOperator::elasticity(const DofMap& dofmap,
                    fmt::format("matrix-free elasticity: cell {} has λ = {} Pa, μ = {} Pa (need "
                                "μ > 0 and a positive bulk modulus)",
                                c, lambda[c], mu[c]));
+}
+
+} // namespace
+
+MatrixFreeOperator MatrixFreeOperator::elasticity(const DofMap& dofmap,
+                                                  std::span<const double> lambda,
+                                                  std::span<const double> mu,
+                                                  const DirichletConstraints* constraints,
+                                                  const MatrixFreeSettings& settings) {
+  impl::check_space(settings.space);
+  check_lame(dofmap, lambda, mu);
   if (dofmap.degree() == 1)
     return MatrixFreeOperator(impl::make_elasticity<P1>(dofmap, lambda, mu, constraints, settings));
   return MatrixFreeOperator(impl::make_elasticity<P2>(dofmap, lambda, mu, constraints, settings));
@@ -227,6 +241,12 @@ MatrixFreeOperator::MatrixFreeOperator(MatrixFreeOperator&&) noexcept = default;
 MatrixFreeOperator& MatrixFreeOperator::operator=(MatrixFreeOperator&&) noexcept = default;
 MatrixFreeOperator::~MatrixFreeOperator() = default;
 
+void MatrixFreeOperator::set_lame_parameters(std::span<const double> lambda,
+                                             std::span<const double> mu) {
+  check_lame(op_->dofmap(), lambda, mu);
+  op_->set_cell_coefficients(lambda, mu);
+}
+
 int MatrixFreeOperator::block_size() const {
   return op_->block_size();
 }
@@ -243,8 +263,7 @@ const TransferLog& MatrixFreeOperator::transfers() const {
 namespace {
 
 void apply_through(impl::DeviceOperator& op, Vec x, Vec y, bool constrained) {
-  auto xd = op.vector();
-  auto yd = op.vector();
+  auto& [xd, yd] = op.work_vectors();
   impl::upload_owned(x, xd, op.owned_size(), op.log());
   op.apply(xd.data(), yd.data(), constrained);
   impl::download_owned(yd, y, op.owned_size(), op.log());
