@@ -547,7 +547,9 @@ Record summarize(const Elasticity<Element>& problem, const solvers::SolveReport&
   }
   r.group("solver")
       .set("iterations", report.iterations)
-      .set("relative_residual", report.relative_residual);
+      .set("relative_residual", report.relative_residual)
+      .set("host_device_copies", report.transfers.copies())
+      .set("host_device_bytes", report.transfers.bytes_to_device + report.transfers.bytes_to_host);
   return r;
 }
 

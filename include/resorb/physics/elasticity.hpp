@@ -186,7 +186,8 @@ extern template class Elasticity<fem::P2>;
 /// The figures of a solved problem as plain data: `degree`, `dofs`, `strain_energy_J`,
 /// `max_displacement_m`, `axial_stiffness_N_per_m` (per surface of @p force_groups),
 /// `reaction_force_N` (per surface of @p fixed_groups, [x, y, z]) and `solver`
-/// (`iterations`, `relative_residual`). Collective.
+/// (`iterations`, `relative_residual`, `host_device_copies` and `host_device_bytes`: zero
+/// unless the solve ran on a device). Collective.
 template <fem::LagrangeElement Element>
 [[nodiscard]] Record summarize(const Elasticity<Element>& problem,
                                const solvers::SolveReport& report,

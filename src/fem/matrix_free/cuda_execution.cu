@@ -67,6 +67,12 @@ int cuda_device_count(std::string& error) {
   return count;
 }
 
+void cuda_select_device(int node_rank) {
+  int count = 0;
+  check(cudaGetDeviceCount(&count), "device count");
+  check(cudaSetDevice(node_rank % count), "device selection");
+}
+
 template <class F>
 void cuda_for_each(LocalIndex n, const F& f) {
   for_each_kernel<<<blocks_for(n), threads_per_block>>>(n, f);

@@ -21,6 +21,8 @@ void cuda_for_each(LocalIndex n, const F& f);
 /// Σ f(i) over [0, n) on the current CUDA device.
 template <class F>
 double cuda_sum(LocalIndex n, const F& f);
+/// Makes device (node_rank mod devices) current: one GPU per rank on a node.
+void cuda_select_device(int node_rank);
 void* cuda_allocate(std::size_t bytes);
 void cuda_free(void* p) noexcept;
 void cuda_copy_to_device(void* device, const void* host, std::size_t bytes);

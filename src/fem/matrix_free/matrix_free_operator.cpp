@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
+#include <string>
 
 namespace resorb::fem {
 
@@ -128,10 +130,23 @@ private:
   DeviceArray<double> diffusivity_, rate_, fraction_;
 };
 
-void check_space(ExecutionSpace space) {
-  if (space == ExecutionSpace::cuda && !cuda_available())
-    throw InputError(
-        fmt::format("device = \"cuda\" was asked for, but {}", cuda_unavailable_reason()));
+// Checks that the space can run here; on CUDA, binds this rank to the GPU of its rank within
+// the node (ranks sharing a node share its GPUs round-robin). Collective.
+void check_space(const DofMap& dofmap, ExecutionSpace space) {
+  if (space != ExecutionSpace::cuda)
+    return;
+  const MPI_Comm comm = dofmap.index_map().comm();
+  std::optional<std::string> error;
+  if (!cuda_available())
+    error = fmt::format("device = \"cuda\" was asked for, but {}", cuda_unavailable_reason());
+  mpi::throw_first_error<InputError>(comm, error);
+#if RESORB_HAVE_CUDA
+  MPI_Comm node = MPI_COMM_NULL;
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, mpi::rank(comm), MPI_INFO_NULL, &node);
+  const int node_rank = mpi::rank(node);
+  MPI_Comm_free(&node);
+  cuda_select_device(node_rank);
+#endif
 }
 
 template <class Element>
@@ -190,7 +205,7 @@ MatrixFreeOperator MatrixFreeOperator::elasticity(const DofMap& dofmap,
                                                   std::span<const double> mu,
                                                   const DirichletConstraints* constraints,
                                                   const MatrixFreeSettings& settings) {
-  impl::check_space(settings.space);
+  impl::check_space(dofmap, settings.space);
   check_lame(dofmap, lambda, mu);
   if (dofmap.degree() == 1)
     return MatrixFreeOperator(impl::make_elasticity<P1>(dofmap, lambda, mu, constraints, settings));
@@ -200,7 +215,7 @@ MatrixFreeOperator MatrixFreeOperator::elasticity(const DofMap& dofmap,
 MatrixFreeOperator MatrixFreeOperator::reaction_diffusion(
     const DofMap& dofmap, const ReactionDiffusionCoefficients& coefficients,
     const DirichletConstraints* constraints, const MatrixFreeSettings& settings) {
-  impl::check_space(settings.space);
+  impl::check_space(dofmap, settings.space);
   RESORB_REQUIRE(dofmap.degree() == 1, InputError,
                  "matrix-free reaction–diffusion: the operator is P1 (as the transport solver)");
   const auto cells = static_cast<std::size_t>(dofmap.mesh().num_cells());
