@@ -1,6 +1,6 @@
 // Time and peak memory of meshing label volumes (imaging::mesh_label_image, CGAL Mesh_3,
-// sequential), per million tetrahedra, with the quality reached:
-//   label_meshing phantom [--voxels 256] [--cell-size MM]
+// refinement in parallel with TBB), per million tetrahedra, with the quality reached:
+//   label_meshing phantom [--voxels 256] [--cell-size MM] [--facet-distance VOXELS] [--rounds N]
 //       concentric cylinders (marrow, cancellous, cortical) along z with a screw across them,
 //       in a voxels³ image of 0.5 mm voxels
 //   label_meshing real --data ../shared/data/totalsegmentator [--cell-size MM]
@@ -29,11 +29,18 @@ int main(int argc, char** argv) {
   std::int64_t voxels = 256;
   double cell_size_mm = 0.0;
   bool no_implant = false;
+  double smoothing = 1.0, facet_distance_voxels = 0.5;
+  int rounds = 2;
   CLI::App app{"time and memory of label-volume meshing"};
   app.add_option("kind", kind, "phantom or real")->check(CLI::IsMember({"phantom", "real"}));
   app.add_option("--voxels", voxels, "phantom: voxels per side (0.5 mm voxels)");
   app.add_option("--cell-size", cell_size_mm, "largest cell, mm (default: about 1M tets)");
   app.add_flag("--no-implant", no_implant, "phantom: without the screw");
+  app.add_option("--smoothing", smoothing, "Gaussian smoothing of the labels, voxels");
+  app.add_option("--facet-distance", facet_distance_voxels,
+                 "phantom: largest distance of a boundary triangle from the smoothed label "
+                 "surface, voxels");
+  app.add_option("--rounds", rounds, "rounds of perturbation and exudation");
   app.add_option("--data", data, "real: folder of the TotalSegmentator example files");
   CLI11_PARSE(app, argc, argv);
   MPI_Init(&argc, &argv);
@@ -54,7 +61,7 @@ int main(int argc, char** argv) {
       const double h =
           (cell_size_mm > 0 ? cell_size_mm : 1.75 * static_cast<double>(voxels) / 256) * mm;
       settings.sizing = mesh::ImplicitMeshSizing::uniform(h);
-      settings.sizing.facet_distance = voxel / 4;
+      settings.sizing.facet_distance = facet_distance_voxels * voxel;
       if (!no_implant)
         settings.implant = imaging::PlacedImplant{
             imaging::ImplantShape::screw(0.05 * half, 0.02 * half, 0.04 * half, 1.2 * half),
@@ -71,6 +78,8 @@ int main(int argc, char** argv) {
       settings.sizing = mesh::ImplicitMeshSizing::uniform(h);
       settings.sizing.facet_distance = 0.5 * mm;
     }
+    settings.smoothing_voxels = smoothing;
+    settings.optimisation_rounds = rounds;
     const auto start = std::chrono::steady_clock::now();
     auto data_mesh = imaging::mesh_label_image(image, settings);
     const double seconds =

@@ -858,7 +858,7 @@ int main(int argc, char** argv) {
   mesh_cmd->add_option("--size", mesh_flags.size, "label volume: largest cell size, e.g. \"2 mm\"");
   mesh_cmd->add_option("--facet-distance", mesh_flags.facet_distance,
                        "label volume: largest distance of a boundary triangle from the smoothed "
-                       "label surface (default size / 10)");
+                       "label surface (default size / 10, at least half a voxel)");
   mesh_cmd->add_option("--smoothing", mesh_flags.smoothing,
                        "label volume: Gaussian smoothing of the label boundaries, voxels "
                        "(default 1; 0 meshes the voxel staircase)");

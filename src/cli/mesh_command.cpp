@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -45,7 +46,16 @@ mesh::MeshData mesh_on_root(MPI_Comm comm, const io::LabelMeshConfig& config) {
       imaging::LabelMeshSettings settings;
       for (const auto& l : config.labels)
         settings.labels.push_back({l.value, l.name, l.cell_size});
-      settings.sizing = {config.cell_size, config.facet_size, config.facet_distance};
+      // Default boundary accuracy: a tenth of the cell, but not finer than half a voxel: the
+      // smoothed label surface is not known better, and chasing its voxel-scale ripples
+      // over-refines the boundary into slivers (benchmarks/RESULTS.md, "Label meshing").
+      const double half_voxel =
+          0.5 * std::min({image.geometry.spacing[0], image.geometry.spacing[1],
+                          image.geometry.spacing[2]});
+      const double facet_distance = config.facet_distance > 0
+                                        ? config.facet_distance
+                                        : std::max(config.cell_size / 10, half_voxel);
+      settings.sizing = {config.cell_size, config.facet_size, facet_distance};
       settings.smoothing_voxels = config.smoothing_voxels;
       if (config.implant)
         settings.implant = placed_implant(*config.implant);
@@ -83,7 +93,7 @@ io::LabelMeshConfig label_mesh_config(const LabelMeshFlags& flags) {
   config.facet_size = config.cell_size;
   config.facet_distance =
       flags.facet_distance.empty()
-          ? config.cell_size / 10
+          ? 0.0 // chosen with the image: see mesh_on_root
           : parse_quantity(flags.facet_distance, dim::length, "--facet-distance");
   config.smoothing_voxels = flags.smoothing;
   if (!flags.implant.empty())

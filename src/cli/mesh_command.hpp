@@ -14,15 +14,15 @@ namespace resorb::cli {
 
 /// The `resorb mesh LABELS` flags, as typed.
 struct LabelMeshFlags {
-  std::string labels_image;              ///< the label volume
-  std::string output;                    ///< -o: the .msh
-  std::string labels;                    ///< --labels "1=cortical,2=cancellous"
-  std::string size;                      ///< --size "2 mm"
-  std::string facet_distance;            ///< --facet-distance (default size / 10)
-  double smoothing = 1.0;                ///< --smoothing, voxels
-  std::string implant;                   ///< --implant "KIND,key=value,..."
-  std::string ct;                        ///< --ct: a CT for bone moduli
-  std::string calibration;               ///< --calibration "SLOPE,INTERCEPT"
+  std::string labels_image;   ///< the label volume
+  std::string output;         ///< -o: the .msh
+  std::string labels;         ///< --labels "1=cortical,2=cancellous"
+  std::string size;           ///< --size "2 mm"
+  std::string facet_distance; ///< --facet-distance (default: size / 10, at least half a voxel)
+  double smoothing = 1.0;     ///< --smoothing, voxels
+  std::string implant;        ///< --implant "KIND,key=value,..."
+  std::string ct;             ///< --ct: a CT for bone moduli
+  std::string calibration;    ///< --calibration "SLOPE,INTERCEPT"
   std::string law = "morgan2003_pooled"; ///< --law
   std::vector<std::string> bone_groups;  ///< --bone-groups (default: every label)
 };

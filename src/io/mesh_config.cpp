@@ -187,7 +187,7 @@ LabelMeshConfig read_label_mesh_config(const std::filesystem::path& path) {
     r.fail("sizing.cell_size", "missing: the largest cell size, e.g. \"3 mm\"");
   c.cell_size = r.quantity(*sizing.get("cell_size"), dim::length, "sizing.cell_size");
   c.facet_size = c.cell_size;
-  c.facet_distance = c.cell_size / 10;
+  c.facet_distance = 0.0; // the default needs the image's voxel size (resorb mesh picks it)
   if (const auto* v = sizing.get("facet_size"))
     c.facet_size = r.quantity(*v, dim::length, "sizing.facet_size");
   if (const auto* v = sizing.get("facet_distance"))

@@ -328,6 +328,9 @@ TEST(LabelMesher, BadSettingsAreNamed) {
   s.optimisation_time_limit_s = 0;
   expect_input_error([&] { (void)imaging::mesh_label_image(image, s); },
                      "optimisation time limit 0 s");
+  s.optimisation_time_limit_s = 10;
+  s.optimisation_rounds = 0;
+  expect_input_error([&] { (void)imaging::mesh_label_image(image, s); }, "its rounds (0)");
 }
 
 // Concentric cylinders along z (marrow r < 2 mm, cancellous to 5 mm, cortical to 7 mm) with

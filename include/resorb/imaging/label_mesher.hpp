@@ -38,6 +38,9 @@ struct LabelMeshSettings {
   double min_dihedral_deg = 10.0;
   /// Time limit of each optimisation step, s.
   double optimisation_time_limit_s = 60.0;
+  /// Rounds of perturbation + exudation (benchmarks/RESULTS.md, "Label meshing": the second
+  /// removes most slivers the first leaves, at little cost when there are none).
+  int optimisation_rounds = 2;
   /// An implant placed into the bone: its region overrides the labels it covers (its cells
   /// are tagged labels.size() + 1), bounded by its exact surface, not by voxels. Parts outside
   /// the image are not meshed.

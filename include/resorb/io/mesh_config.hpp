@@ -57,9 +57,11 @@ struct LabelMeshConfig {
   std::vector<LabelSpec> labels;      ///< `[labels]`
   double cell_size = 0.0;             ///< `[sizing] cell_size`, m (required)
   double facet_size = 0.0;            ///< `[sizing] facet_size`, m (default cell_size)
-  double facet_distance = 0.0;        ///< `[sizing] facet_distance`, m (default cell_size / 10)
-  std::optional<ImplantSpec> implant; ///< `[implant]`
-  std::vector<PatchSpec> patches;     ///< `[[patch]]`
+  /// `[sizing] facet_distance`, m; 0 (not given): the larger of cell_size / 10 and half the
+  /// image's smallest voxel spacing.
+  double facet_distance = 0.0;
+  std::optional<ImplantSpec> implant;            ///< `[implant]`
+  std::vector<PatchSpec> patches;                ///< `[[patch]]`
   std::optional<BoneMaterialSpec> bone_material; ///< `[bone_material]`: moduli written per cell
   std::filesystem::path output;                  ///< `[output] file`: the .msh, relative to the cwd
 };

@@ -54,11 +54,12 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
   RESORB_REQUIRE(
       std::isfinite(settings.min_dihedral_deg) && settings.min_dihedral_deg >= 0 &&
           settings.min_dihedral_deg < 30 && std::isfinite(settings.optimisation_time_limit_s) &&
-          settings.optimisation_time_limit_s > 0,
+          settings.optimisation_time_limit_s > 0 && settings.optimisation_rounds >= 1,
       InputError,
-      fmt::format("{}: the dihedral angle target {} deg must lie in [0, 30) and the "
-                  "optimisation time limit {} s be positive",
-                  source, settings.min_dihedral_deg, settings.optimisation_time_limit_s));
+      fmt::format("{}: the dihedral angle target {} deg must lie in [0, 30), the "
+                  "optimisation time limit {} s be positive and its rounds ({}) at least 1",
+                  source, settings.min_dihedral_deg, settings.optimisation_time_limit_s,
+                  settings.optimisation_rounds));
   RESORB_REQUIRE(!settings.labels.empty(), InputError,
                  fmt::format("{}: no labels to mesh", source));
   RESORB_REQUIRE(settings.labels.size() <= 253, InputError,
@@ -228,12 +229,17 @@ mesh::MeshData mesh_label_image(const io::LabelImage& image, const LabelMeshSett
   CGAL::refine_mesh_3(complex, domain, criteria, p::no_perturb(), p::no_exude());
   lap("refinement");
   if (settings.optimise) {
-    CGAL::perturb_mesh_3(complex, domain, p::sliver_bound = settings.min_dihedral_deg,
+    // A second round removes the odd sliver the first one leaves (perturbation is
+    // randomised; exudation then has other vertices to weight) for 0.3–0.5 s per million
+    // cells when there is little left (benchmarks/RESULTS.md, "Label meshing").
+    for (int round = 0; round < settings.optimisation_rounds; ++round) {
+      CGAL::perturb_mesh_3(complex, domain, p::sliver_bound = settings.min_dihedral_deg,
+                           p::time_limit = settings.optimisation_time_limit_s);
+      lap("perturbation");
+      CGAL::exude_mesh_3(complex, p::sliver_bound = settings.min_dihedral_deg,
                          p::time_limit = settings.optimisation_time_limit_s);
-    lap("perturbation");
-    CGAL::exude_mesh_3(complex, p::sliver_bound = settings.min_dihedral_deg,
-                       p::time_limit = settings.optimisation_time_limit_s);
-    lap("exudation");
+      lap("exudation");
+    }
   }
   RESORB_REQUIRE(complex.number_of_cells_in_complex() > 0, InputError,
                  fmt::format("{}: the mesher found no cells of the labels given", source));
