@@ -119,7 +119,7 @@ public:
   }
 
   /// Copies @p values (at most size()) from the host into the front of the array.
-  void upload(std::span<const T> values, TransferLog& log) {
+  void upload(std::span<const T> values, [[maybe_unused]] TransferLog& log) {
     RESORB_ASSERT(values.size() <= size_);
     if (space_ == ExecutionSpace::host) {
       std::copy(values.begin(), values.end(), host_.begin());
@@ -132,7 +132,7 @@ public:
 #endif
   }
   /// Copies the front of the array into @p values (at most size()) on the host.
-  void download(std::span<T> values, TransferLog& log) const {
+  void download(std::span<T> values, [[maybe_unused]] TransferLog& log) const {
     RESORB_ASSERT(values.size() <= size_);
     if (space_ == ExecutionSpace::host) {
       std::copy(host_.begin(), host_.begin() + static_cast<std::ptrdiff_t>(values.size()),
