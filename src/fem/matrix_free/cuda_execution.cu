@@ -81,17 +81,20 @@ void cuda_for_each(LocalIndex n, const F& f) {
 
 template <class F>
 double cuda_sum(LocalIndex n, const F& f) {
-  double* out = nullptr;
-  check(cudaMalloc(&out, sizeof(double)), "allocation");
+  // One 8-byte accumulator per device for the life of the process: a dot product per CG
+  // step must not pay for cudaMalloc/cudaFree (which synchronise).
+  static double* accumulator[64] = {};
+  int device = 0;
+  check(cudaGetDevice(&device), "current device");
+  double*& out = accumulator[device % 64];
+  if (out == nullptr)
+    check(cudaMalloc(&out, sizeof(double)), "allocation");
   check(cudaMemset(out, 0, sizeof(double)), "memset");
   const unsigned blocks = blocks_for(n) < 1024u ? blocks_for(n) : 1024u;
   sum_kernel<<<blocks, threads_per_block>>>(n, f, out);
+  check(cudaGetLastError(), "reduction launch");
   double result = 0.0;
-  const cudaError_t launch = cudaGetLastError();
-  const cudaError_t copy = cudaMemcpy(&result, out, sizeof(double), cudaMemcpyDeviceToHost);
-  cudaFree(out);
-  check(launch, "reduction launch");
-  check(copy, "reduction copy");
+  check(cudaMemcpy(&result, out, sizeof(double), cudaMemcpyDeviceToHost), "reduction copy");
   return result;
 }
 
