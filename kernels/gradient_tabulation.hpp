@@ -18,8 +18,9 @@ struct GradientTabulation {
   double weight[num_points];                                      ///< reference weights
   double dn[num_points][n][3];                                    ///< reference gradients
 
-  /// Tabulates at the centroid rule (P1) or the 4-point rule (P2).
-  RESORB_HOST_DEVICE GradientTabulation() {
+  /// Tabulates at the centroid rule (P1) or the 4-point rule (P2). Host only (it reads the
+  /// rules' namespace-scope tables); kernels receive the tabulation by value.
+  GradientTabulation() {
     if constexpr (num_points == 1)
       fill(fem::tetrahedron_centroid_rule);
     else
@@ -28,7 +29,7 @@ struct GradientTabulation {
 
 private:
   template <class Rule>
-  RESORB_HOST_DEVICE void fill(const Rule& rule) {
+  void fill(const Rule& rule) {
     for (int q = 0; q < num_points; ++q) {
       double values[n];
       Element::tabulate(rule.points[q], values, dn[q]);

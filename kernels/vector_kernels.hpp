@@ -59,6 +59,13 @@ struct DotTerm {
   RESORB_HOST_DEVICE double operator()(LocalIndex i) const { return x[i] * y[i]; }
 };
 
+/// 1 where x_i ≤ 0 (or NaN), 0 elsewhere: counts entries a Jacobi scaling cannot invert.
+struct NonPositive {
+  const double* x; ///< the vector
+  /// Term @p i.
+  RESORB_HOST_DEVICE double operator()(LocalIndex i) const { return x[i] > 0.0 ? 0.0 : 1.0; }
+};
+
 /// packed[k] = values[index[k]] (ghost exchange: what a neighbour needs).
 struct Pack {
   const LocalIndex* index; ///< entries to send

@@ -4,6 +4,7 @@
 #include "vector_kernels.hpp"
 
 #include "resorb/core/error.hpp"
+#include "resorb/core/mpi.hpp"
 
 #include <Eigen/Eigenvalues>
 #include <fmt/format.h>
@@ -39,6 +40,14 @@ class ChebyshevJacobi {
 public:
   ChebyshevJacobi(DeviceOperator& op, int degree)
       : op_(op), degree_(degree), dinv_(op.vector()), d_(op.vector()), az_(op.vector()) {
+    const double bad =
+        fem::impl::sum(op.space(), op.owned_size(), kernels::NonPositive{op.diagonal()});
+    const double bad_total = mpi::sum(op.dofmap().index_map().comm(), bad);
+    RESORB_REQUIRE(bad_total == 0.0, SolverError,
+                   fmt::format("device CG: {} diagonal entries of the operator are not positive: "
+                               "Jacobi scaling needs a positive diagonal (a node without "
+                               "diffusion, mass or stiffness?)",
+                               bad_total));
     op.for_each_owned(kernels::Reciprocal{op.diagonal(), dinv_.data()});
   }
 
@@ -127,12 +136,12 @@ double estimate_lambda_max(DeviceOperator& op, const double* dinv, int steps,
 DeviceCgReport solve_device_cg(fem::MatrixFreeOperator& op_wrapper, Vec b, Vec x,
                                const DeviceCgSettings& s) {
   RESORB_REQUIRE(s.chebyshev_degree >= 0 && s.smoothing_range > 1.0 && s.max_iterations > 0 &&
-                     s.rtol >= 0.0 && s.atol >= 0.0,
+                     s.eigenvalue_iterations >= 1 && s.rtol >= 0.0 && s.atol >= 0.0,
                  InputError,
                  fmt::format("device CG: bad settings (chebyshev_degree {}, smoothing_range {}, "
-                             "max_iterations {}, rtol {}, atol {})",
-                             s.chebyshev_degree, s.smoothing_range, s.max_iterations, s.rtol,
-                             s.atol));
+                             "max_iterations {}, eigenvalue_iterations {}, rtol {}, atol {})",
+                             s.chebyshev_degree, s.smoothing_range, s.max_iterations,
+                             s.eigenvalue_iterations, s.rtol, s.atol));
   DeviceOperator& op = op_wrapper.device();
   const TransferLog start_log = op.log();
   DeviceCgReport report;
@@ -194,6 +203,12 @@ DeviceCgReport solve_device_cg(fem::MatrixFreeOperator& op_wrapper, Vec b, Vec x
         break;
       report.operator_applications += preconditioner.apply(r.data(), z.data());
       const double rz_next = op.dot(r.data(), z.data());
+      if (!(rz_next > 0.0))
+        throw SolverError(fmt::format(
+            "device CG: r·Pr = {:.3e} at iteration {}: the Chebyshev preconditioner is not "
+            "positive definite (λ_max estimate {:.4g} too low?); raise "
+            "eigenvalue_iterations",
+            rz_next, iterations, report.lambda_max));
       op.for_each_owned(kernels::Axpby{1.0, z.data(), rz_next / rz, p.data()});
       rz = rz_next;
     }

@@ -26,24 +26,27 @@ void check(cudaError_t code, const char* what) {
 }
 
 unsigned blocks_for(LocalIndex n) {
-  return static_cast<unsigned>((n + threads_per_block - 1) / threads_per_block);
+  return static_cast<unsigned>((static_cast<long long>(n) + threads_per_block - 1) /
+                               threads_per_block);
 }
 
+// The functor (about 1 KB with a P2 tabulation) stays in constant parameter space instead of
+// being copied to every thread's local memory.
 template <class F>
-__global__ void for_each_kernel(LocalIndex n, F f) {
-  const LocalIndex i = static_cast<LocalIndex>(blockIdx.x) * blockDim.x + threadIdx.x;
+__global__ void for_each_kernel(LocalIndex n, const __grid_constant__ F f) {
+  const long long i = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (i < n)
-    f(i);
+    f(static_cast<LocalIndex>(i));
 }
 
 // Block sums in shared memory, then one atomic add per block.
 template <class F>
-__global__ void sum_kernel(LocalIndex n, F f, double* out) {
+__global__ void sum_kernel(LocalIndex n, const __grid_constant__ F f, double* out) {
   __shared__ double partial[threads_per_block];
   double s = 0.0;
-  for (LocalIndex i = static_cast<LocalIndex>(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
-       i += static_cast<LocalIndex>(gridDim.x) * blockDim.x)
-    s += f(i);
+  for (long long i = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
+       i += static_cast<long long>(gridDim.x) * blockDim.x)
+    s += f(static_cast<LocalIndex>(i));
   partial[threadIdx.x] = s;
   __syncthreads();
   for (unsigned stride = blockDim.x / 2; stride > 0; stride /= 2) {
@@ -65,6 +68,10 @@ int cuda_device_count(std::string& error) {
     return 0;
   }
   return count;
+}
+
+void cuda_synchronize() {
+  check(cudaDeviceSynchronize(), "kernel");
 }
 
 void cuda_select_device(int node_rank) {
@@ -143,5 +150,6 @@ RESORB_CUDA_FOR_EACH(kernels::UnpackInsert)
 RESORB_CUDA_FOR_EACH(kernels::UnpackAdd)
 RESORB_CUDA_FOR_EACH(kernels::Fill)
 template double cuda_sum<kernels::DotTerm>(LocalIndex, const kernels::DotTerm&);
+template double cuda_sum<kernels::NonPositive>(LocalIndex, const kernels::NonPositive&);
 
 } // namespace resorb::fem::impl

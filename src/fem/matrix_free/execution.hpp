@@ -15,12 +15,15 @@
 namespace resorb::fem::impl {
 
 #if RESORB_HAVE_CUDA
-/// Launches f(i) for i in [0, n) on the current CUDA device and waits for it.
+/// Launches f(i) for i in [0, n) on the current CUDA device (default stream; it does not
+/// wait: blocking copies on the same stream order what follows).
 template <class F>
 void cuda_for_each(LocalIndex n, const F& f);
 /// Σ f(i) over [0, n) on the current CUDA device.
 template <class F>
 double cuda_sum(LocalIndex n, const F& f);
+/// Waits for the device's work (timings; errors of earlier launches surface here).
+void cuda_synchronize();
 /// Makes device (node_rank mod devices) current: one GPU per rank on a node.
 void cuda_select_device(int node_rank);
 void* cuda_allocate(std::size_t bytes);
@@ -59,6 +62,16 @@ double sum(ExecutionSpace space, LocalIndex n, const F& f) {
   for (LocalIndex i = 0; i < n; ++i)
     s += f(i);
   return s;
+}
+
+/// Waits until the work launched in @p space has finished (a no-op on the host).
+inline void synchronize(ExecutionSpace space) {
+#if RESORB_HAVE_CUDA
+  if (space == ExecutionSpace::cuda)
+    cuda_synchronize();
+#else
+  (void)space;
+#endif
 }
 
 /// An array in an execution space: host memory, or device memory through the CUDA runtime.

@@ -186,6 +186,19 @@ void download_owned(const DeviceArray<double>& from, Vec v, LocalIndex owned, Tr
 
 namespace {
 
+// Runs the per-rank input checks of @p check; an error on any rank is thrown on every rank
+// (what follows is collective: a rank left alone in it would hang). Collective.
+template <class Check>
+void check_on_all_ranks(const DofMap& dofmap, const Check& check) {
+  std::optional<std::string> error;
+  try {
+    check();
+  } catch (const InputError& e) {
+    error = e.what();
+  }
+  mpi::throw_first_error<InputError>(dofmap.index_map().comm(), error);
+}
+
 void check_lame(const DofMap& dofmap, std::span<const double> lambda, std::span<const double> mu) {
   const auto cells = static_cast<std::size_t>(dofmap.mesh().num_cells());
   RESORB_REQUIRE(lambda.size() == cells && mu.size() == cells, InputError,
@@ -206,7 +219,7 @@ MatrixFreeOperator MatrixFreeOperator::elasticity(const DofMap& dofmap,
                                                   const DirichletConstraints* constraints,
                                                   const MatrixFreeSettings& settings) {
   impl::check_space(dofmap, settings.space);
-  check_lame(dofmap, lambda, mu);
+  check_on_all_ranks(dofmap, [&] { check_lame(dofmap, lambda, mu); });
   if (dofmap.degree() == 1)
     return MatrixFreeOperator(impl::make_elasticity<P1>(dofmap, lambda, mu, constraints, settings));
   return MatrixFreeOperator(impl::make_elasticity<P2>(dofmap, lambda, mu, constraints, settings));
@@ -216,30 +229,32 @@ MatrixFreeOperator MatrixFreeOperator::reaction_diffusion(
     const DofMap& dofmap, const ReactionDiffusionCoefficients& coefficients,
     const DirichletConstraints* constraints, const MatrixFreeSettings& settings) {
   impl::check_space(dofmap, settings.space);
-  RESORB_REQUIRE(dofmap.degree() == 1, InputError,
-                 "matrix-free reaction–diffusion: the operator is P1 (as the transport solver)");
-  const auto cells = static_cast<std::size_t>(dofmap.mesh().num_cells());
-  const auto nodes = static_cast<std::size_t>(dofmap.index_map().size_local());
-  RESORB_REQUIRE(coefficients.diffusivity.size() == cells, InputError,
-                 fmt::format("matrix-free reaction–diffusion: {} diffusivities for {} cells",
-                             coefficients.diffusivity.size(), cells));
-  RESORB_REQUIRE(coefficients.reaction_rate.empty() || coefficients.reaction_rate.size() == nodes,
-                 InputError,
-                 fmt::format("matrix-free reaction–diffusion: {} reaction rates for {} nodes",
-                             coefficients.reaction_rate.size(), nodes));
-  RESORB_REQUIRE(coefficients.reaction_fraction.empty() ||
-                     coefficients.reaction_fraction.size() == cells,
-                 InputError,
-                 fmt::format("matrix-free reaction–diffusion: {} reaction fractions for {} cells",
-                             coefficients.reaction_fraction.size(), cells));
-  for (std::size_t c = 0; c < cells; ++c)
-    RESORB_REQUIRE(coefficients.diffusivity[c] >= 0.0, InputError,
-                   fmt::format("matrix-free reaction–diffusion: cell {} has a negative "
-                               "diffusivity {} m^2/s",
-                               c, coefficients.diffusivity[c]));
-  RESORB_REQUIRE(coefficients.shift >= 0.0, InputError,
-                 fmt::format("matrix-free reaction–diffusion: negative mass shift {} 1/s",
-                             coefficients.shift));
+  check_on_all_ranks(dofmap, [&] {
+    RESORB_REQUIRE(dofmap.degree() == 1, InputError,
+                   "matrix-free reaction–diffusion: the operator is P1 (as the transport solver)");
+    const auto cells = static_cast<std::size_t>(dofmap.mesh().num_cells());
+    const auto nodes = static_cast<std::size_t>(dofmap.index_map().size_local());
+    RESORB_REQUIRE(coefficients.diffusivity.size() == cells, InputError,
+                   fmt::format("matrix-free reaction–diffusion: {} diffusivities for {} cells",
+                               coefficients.diffusivity.size(), cells));
+    RESORB_REQUIRE(coefficients.reaction_rate.empty() || coefficients.reaction_rate.size() == nodes,
+                   InputError,
+                   fmt::format("matrix-free reaction–diffusion: {} reaction rates for {} nodes",
+                               coefficients.reaction_rate.size(), nodes));
+    RESORB_REQUIRE(coefficients.reaction_fraction.empty() ||
+                       coefficients.reaction_fraction.size() == cells,
+                   InputError,
+                   fmt::format("matrix-free reaction–diffusion: {} reaction fractions for {} cells",
+                               coefficients.reaction_fraction.size(), cells));
+    for (std::size_t c = 0; c < cells; ++c)
+      RESORB_REQUIRE(coefficients.diffusivity[c] >= 0.0, InputError,
+                     fmt::format("matrix-free reaction–diffusion: cell {} has a negative "
+                                 "diffusivity {} m^2/s",
+                                 c, coefficients.diffusivity[c]));
+    RESORB_REQUIRE(coefficients.shift >= 0.0, InputError,
+                   fmt::format("matrix-free reaction–diffusion: negative mass shift {} 1/s",
+                               coefficients.shift));
+  });
   if (settings.precompute_geometry)
     return MatrixFreeOperator(
         std::make_unique<impl::ReactionDiffusionOperator<kernels::PrecomputedGeometry>>(
@@ -258,7 +273,7 @@ MatrixFreeOperator::~MatrixFreeOperator() = default;
 
 void MatrixFreeOperator::set_lame_parameters(std::span<const double> lambda,
                                              std::span<const double> mu) {
-  check_lame(op_->dofmap(), lambda, mu);
+  check_on_all_ranks(op_->dofmap(), [&] { check_lame(op_->dofmap(), lambda, mu); });
   op_->set_cell_coefficients(lambda, mu);
 }
 
