@@ -271,6 +271,11 @@ def main():
             check(abs(energy / assembled_energy - 1) < 1e-8,
                   f"{name}: strain energy {energy} J, assembled {assembled_energy} J")
 
+    # A bad --device value is refused by the command line before anything runs.
+    rc, text = resorb("run", str(work / "good.toml"), "--device", "tpu")
+    check(rc != 0 and "--device" in text and "tpu" in text,
+          f"--device tpu: exit {rc}, expected a refusal naming the flag and value:\n{text}")
+
     cases = [
         ("nu_half", GOOD.replace("nu = 0.27", "nu = 0.5"), 2, ["materials.implant", "0.5"]),
         ("missing_unit", GOOD.replace('E = "44 GPa"', "E = 44e9"), 2,
@@ -279,6 +284,8 @@ def main():
         ("unknown_key", GOOD.replace("[solver]", "[solver]\nrtoll = 1e-8"), 2, ["solver.rtoll"]),
         ("unknown_device", GOOD.replace("[solver]", '[solver]\ndevice = "tpu"'), 2,
          ["solver.device", "tpu"]),
+        ("matrix_free_type", GOOD.replace("[solver]", "[solver]\nmatrix_free = 1"), 2,
+         ["solver.matrix_free", "true or false"]),
         ("unknown_boundary", GOOD.replace("[boundary.implant_head]", "[boundary.implant_top]"), 2,
          ["implant_top", "implant_head"]),
         ("negative_E", GOOD.replace('E = "1 GPa"', 'E = "-1 GPa"'), 2, ["cancellous", "-1000000000"]),
