@@ -147,10 +147,13 @@ void run_scaffold_search(MPI_Comm comm, const std::string& config_name) {
 
   std::map<std::string, scaffold::DesignMaterial> materials;
   for (const auto& alloy : config.space.alloys) {
-    materials[alloy] = scaffold::design_material(comm, alloy, config.medium);
-    log::info(comm, "  alloy {}: recession {:.3f} mm/year (calibrated coupon), E {:.1f} GPa", alloy,
-              materials[alloy].recession_speed * 1e3 * 365.25 * seconds_per_day,
-              materials[alloy].metal.E / 1e9);
+    const double horizon = config.search.evaluation.horizon;
+    materials[alloy] = scaffold::design_material(comm, alloy, config.medium, horizon);
+    log::info(comm,
+              "  alloy {}: calibrated coupon {:.3f} mm/year over its calibration, {:.1f} um "
+              "receded at the horizon; E {:.1f} GPa",
+              alloy, materials[alloy].recession_speed * 1e3 * 365.25 * seconds_per_day,
+              materials[alloy].recession_depth(horizon) * 1e6, materials[alloy].metal.E / 1e9);
   }
   int evaluated = 0;
   const auto result = scaffold::optimize_designs(

@@ -36,17 +36,21 @@ mesh::TetMesh coupon_mesh(MPI_Comm comm, const CalibrationCoupon& c) {
 
 } // namespace
 
-double coupon_recession_speed(MPI_Comm comm, const CorrosionParameters& p,
-                              const CalibrationCoupon& coupon) {
+std::vector<double> coupon_recession_depths(MPI_Comm comm, const CorrosionParameters& p,
+                                            const CalibrationCoupon& coupon,
+                                            const std::vector<double>& times) {
   RESORB_REQUIRE(coupon.metal_thickness > 0 && coupon.medium_depth > 0 && coupon.cell_size > 0 &&
-                     coupon.duration > 0,
-                 InputError, "calibration coupon: sizes and duration must be positive");
+                     coupon.dt_max > 0,
+                 InputError, "calibration coupon: sizes and dt_max must be positive");
+  RESORB_REQUIRE(!times.empty() && times.front() > 0 && std::is_sorted(times.begin(), times.end()),
+                 InputError, "calibration coupon: times must be positive and increasing");
   const auto mesh = coupon_mesh(comm, coupon);
   // The bar is nearly one-dimensional: a sparse LU costs little, and GMRES + ILU needs
   // 180-700 iterations per Newton step on it (10x the time, the same rates; RESULTS.md).
   // Its own options prefix keeps the model's `-transport_` options off the coupon.
   auto settings = MagnesiumCorrosion::defaults();
   settings.options_prefix = "coupon_transport_";
+  settings.dt_max = coupon.dt_max;
   solvers::set_default_options(
       settings.options_prefix,
       {{"-ksp_type", "preonly"},
@@ -54,9 +58,22 @@ double coupon_recession_speed(MPI_Comm comm, const CorrosionParameters& p,
        {"-pc_factor_mat_solver_type", mpi::size(comm) > 1 ? "mumps" : "petsc"}});
   MagnesiumCorrosion model(mesh, "metal", p, settings);
   const double area = model.report().interface_area;
-  model.advance_to(coupon.duration);
-  const auto r = model.report();
-  return r.dissolved / p.metal_mg / area / coupon.duration;
+  std::vector<double> depths;
+  depths.reserve(times.size());
+  for (const double t : times) {
+    if (t > model.time())
+      model.advance_to(t);
+    depths.push_back(model.report().dissolved / p.metal_mg / area);
+  }
+  return depths;
+}
+
+double coupon_recession_speed(MPI_Comm comm, const CorrosionParameters& p,
+                              const CalibrationCoupon& coupon) {
+  RESORB_REQUIRE(coupon.metal_thickness > 0 && coupon.medium_depth > 0 && coupon.cell_size > 0 &&
+                     coupon.duration > 0,
+                 InputError, "calibration coupon: sizes and duration must be positive");
+  return coupon_recession_depths(comm, p, coupon, {coupon.duration})[0] / coupon.duration;
 }
 
 Calibration calibrate_rate_factor(MPI_Comm comm, const CorrosionParameters& p, double target_speed,

@@ -166,6 +166,44 @@ struct ReactionDiffusion::Solver {
     *changed = mpi::max(self->mesh_.comm(), clipped ? 1 : 0) > 0 ? PETSC_TRUE : PETSC_FALSE;
     return 0;
   }
+  // Newton also stops once its update is negligible: every free entry moved by less than
+  // newton_update_tolerance of the time-error scale (species atol + rtol |u|). The residual
+  // tests alone cannot end a step whose state is at rest with large concentrations: the
+  // residual's rounding error (ε times the diffusive fluxes of ~1 mol/L of OH⁻) then sits
+  // above the absolute floor and rtol times a small first residual, so Newton "diverged"
+  // after max iterations with updates of 1e-11 mol/m³ (a closed scaffold cell after two
+  // days: steps cut from an hour to seconds; RESULTS.md). Such an update changes the
+  // conserved sums by ~1e-14 of the metal per step.
+  static PetscErrorCode converged(SNES snes, PetscInt it, PetscReal xnorm, PetscReal step_norm,
+                                  PetscReal fnorm, SNESConvergedReason* reason, void* context) {
+    PetscCall(SNESConvergedDefault(snes, it, xnorm, step_norm, fnorm, reason, nullptr));
+    if (*reason != SNES_CONVERGED_ITERATING || it == 0)
+      return 0;
+    auto* self = static_cast<ReactionDiffusion*>(context);
+    Vec x = nullptr, update = nullptr;
+    PetscCall(SNESGetSolution(snes, &x));
+    PetscCall(SNESGetSolutionUpdate(snes, &update));
+    const PetscScalar *u = nullptr, *du = nullptr;
+    PetscInt size = 0;
+    PetscCall(VecGetLocalSize(x, &size));
+    PetscCall(VecGetArrayRead(x, &u));
+    PetscCall(VecGetArrayRead(update, &du));
+    const auto ns = static_cast<std::size_t>(self->num_species());
+    double largest = 0.0;
+    for (PetscInt k = 0; k < size; ++k) {
+      const auto dof = static_cast<std::size_t>(k);
+      if (self->constraints_.constrained(dof))
+        continue;
+      const double scale =
+          self->error_atol_[dof % ns] + self->settings_.control.rtol * std::abs(u[k]);
+      largest = std::max(largest, std::abs(du[k]) / scale);
+    }
+    PetscCall(VecRestoreArrayRead(update, &du));
+    PetscCall(VecRestoreArrayRead(x, &u));
+    if (mpi::max(self->mesh_.comm(), largest) <= TransportSettings::newton_update_tolerance)
+      *reason = SNES_CONVERGED_SNORM_RELATIVE;
+    return 0;
+  }
   static PetscErrorCode jacobian(SNES, Vec x, Mat, Mat, void* context) {
     auto* self = static_cast<ReactionDiffusion*>(context);
     try {
@@ -410,6 +448,7 @@ ReactionDiffusion::ReactionDiffusion(const mesh::TetMesh& mesh, std::vector<Spec
   // The post-check bounds the iterate (nonnegative) and applies the update limiter; it is
   // installed always and does nothing when neither is asked for.
   RESORB_PETSC(SNESLineSearchSetPostCheck(search, &Solver::clip, this));
+  RESORB_PETSC(SNESSetConvergenceTest(snes, &Solver::converged, this, nullptr));
   configure_preconditioner(user_pc == PETSC_TRUE);
 }
 

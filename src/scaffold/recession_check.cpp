@@ -15,8 +15,9 @@ namespace resorb::scaffold {
 RecessionCheck
 check_recession_model(MPI_Comm comm, const Design& design,
                       const physics::CorrosionParameters& parameters, double cell_size,
-                      const std::vector<double>& times,
-                      const std::function<void(const physics::CorrosionReport&)>& on_step) {
+                      const std::vector<double>& times, const RecessionCheckOptions& options,
+                      const std::function<void(const physics::CorrosionReport&)>& on_step,
+                      const std::function<void(const RecessionCheckPoint&)>& on_point) {
   const double size = design.cell_size;
   RESORB_REQUIRE(std::isfinite(size) && size > 0.0, InputError,
                  fmt::format("recession check: cell size {} m must be positive", size));
@@ -26,6 +27,8 @@ check_recession_model(MPI_Comm comm, const Design& design,
                              cell_size, size));
   RESORB_REQUIRE(!times.empty() && std::is_sorted(times.begin(), times.end()) && times[0] > 0,
                  InputError, "recession check: times must be positive and increasing");
+  if (options.material)
+    options.material->validate("recession check: design material");
   parameters.validate();
 
   RecessionCheck out;
@@ -41,7 +44,7 @@ check_recession_model(MPI_Comm comm, const Design& design,
                                    : mesh::MeshData{};
   const auto mesh = mesh::TetMesh::distribute(comm, std::move(data));
   out.cells = mesh.num_global_cells();
-  physics::MagnesiumCorrosion model(mesh, "solid", parameters);
+  physics::MagnesiumCorrosion model(mesh, "solid", parameters, options.transport);
   const auto start = model.report();
   out.metal_volume = start.metal_volume;
   out.interface_area = start.interface_area;
@@ -58,24 +61,31 @@ check_recession_model(MPI_Comm comm, const Design& design,
   const double intact = solid(0.0);
   physics::CalibrationCoupon coupon;
   coupon.cell_size = cell_size;
+  const auto coupon_depths = physics::coupon_recession_depths(comm, parameters, coupon, times);
   int steps = 0;
-  for (const double t : times) {
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    const double t = times[k];
     model.advance_to(t, [&](const physics::CorrosionReport& r) {
       ++steps;
       if (on_step)
         on_step(r);
     });
     const auto r = model.report();
-    coupon.duration = t;
     RecessionCheckPoint p;
     p.time = t;
-    p.coupon_depth = physics::coupon_recession_speed(comm, parameters, coupon) * t;
+    p.coupon_depth = coupon_depths[k];
     p.lost_recession = 1.0 - solid(p.coupon_depth) / intact;
+    if (options.material) {
+      p.design_depth = options.material->recession_depth(t);
+      p.lost_design = 1.0 - solid(p.design_depth) / intact;
+    }
     p.lost_corrosion = 1.0 - r.metal_volume / start.metal_volume;
     p.film = r.film;
     p.ph_max = r.ph_max;
     p.steps = steps;
     out.points.push_back(p);
+    if (on_point)
+      on_point(p);
   }
   return out;
 }

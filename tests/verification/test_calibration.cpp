@@ -167,3 +167,27 @@ TEST(Calibration, FittedFactorReproducesTheTargetRate) {
               1e-3 * 2.0 * base);
   EXPECT_THROW((void)physics::calibrate_rate_factor(MPI_COMM_WORLD, p, -1.0, coupon), InputError);
 }
+
+// One coupon run reports the depth at several times: the first time's depth is that of a run
+// to it alone (the same steps), a later one that of a separate run to within the time error
+// of stepping through the earlier time (rtol 2e-3 per step).
+TEST(Calibration, CouponDepthsOfOneRunMatchSeparateRuns) {
+  const auto p = physics::barzegari_sbf();
+  physics::CalibrationCoupon coupon;
+  coupon.cell_size = 50e-6;
+  const std::vector<double> times{3 * 3600.0, 12 * 3600.0};
+  const auto depths = physics::coupon_recession_depths(MPI_COMM_WORLD, p, coupon, times);
+  ASSERT_EQ(depths.size(), 2u);
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    coupon.duration = times[k];
+    const double alone =
+        physics::coupon_recession_speed(MPI_COMM_WORLD, p, coupon) * coupon.duration;
+    EXPECT_NEAR(depths[k], alone, (k == 0 ? 1e-10 : 5e-3) * alone) << "at " << times[k] << " s";
+  }
+  EXPECT_GT(depths[1], depths[0]);
+  // Diffusion-limited dissolution slows down: four times as long recedes less than 4x as far.
+  EXPECT_LT(depths[1], 4.0 * depths[0]);
+  EXPECT_THROW((void)physics::coupon_recession_depths(MPI_COMM_WORLD, p, coupon, {7200.0, 3600.0}),
+               InputError);
+  EXPECT_THROW((void)physics::coupon_recession_depths(MPI_COMM_WORLD, p, coupon, {}), InputError);
+}

@@ -133,6 +133,25 @@ TEST(ScaffoldDesign, EvaluationMeetsItsPorosityAndRecedesAsTheSurfaceSays) {
   EXPECT_LT(deep.young_at_horizon, thin.young_at_horizon);
 }
 
+// The recession depth follows the coupon's history: linear between its points (from 0 at
+// t = 0), √t beyond the last; without a history, the constant speed.
+TEST(ScaffoldDesign, RecessionDepthFollowsTheCouponHistory) {
+  auto m = we43_like(0.5);
+  EXPECT_DOUBLE_EQ(m.recession_depth(7 * 86400.0), m.recession_speed * 7 * 86400.0);
+  m.recession_history = {{86400.0, 4e-6}, {7 * 86400.0, 12e-6}, {14 * 86400.0, 15e-6}};
+  EXPECT_DOUBLE_EQ(m.recession_depth(0.0), 0.0);
+  EXPECT_DOUBLE_EQ(m.recession_depth(0.5 * 86400.0), 2e-6);
+  EXPECT_DOUBLE_EQ(m.recession_depth(86400.0), 4e-6);
+  EXPECT_DOUBLE_EQ(m.recession_depth(4 * 86400.0), 8e-6);
+  EXPECT_DOUBLE_EQ(m.recession_depth(14 * 86400.0), 15e-6);
+  EXPECT_NEAR(m.recession_depth(56 * 86400.0), 30e-6, 1e-18); // √4 = 2 beyond the last
+  // evaluate_design recedes by the history's depth at the horizon.
+  auto settings = quick();
+  settings.horizon = 4 * 86400.0;
+  scaffold::Design design;
+  EXPECT_DOUBLE_EQ(scaffold::evaluate_design(design, m, settings).recession, 8e-6);
+}
+
 TEST(ScaffoldDesign, GibsonAshbySheetsStretchAndSkeletonsBend) {
   // Fitted exponents of the gyroid: the skeletal struts bend (n ≈ 2), the sheet's walls
   // stretch more (n ≈ 1.4), as reported for TPMS lattices (Al-Ketan & Abu Al-Rub 2019).
@@ -331,6 +350,10 @@ TEST(ScaffoldDesign, BadInputIsNamed) {
   scaffold::Design design;
   expect_input_error([&] { (void)scaffold::evaluate_design(design, bad, quick()); },
                      "recession speed");
+  auto shrinking = we43_like(0.5);
+  shrinking.recession_history = {{86400.0, 2e-6}, {2 * 86400.0, 1e-6}};
+  expect_input_error([&] { (void)scaffold::evaluate_design(design, shrinking, quick()); },
+                     "depths not decreasing");
   auto settings = quick();
   settings.degree = 3;
   expect_input_error([&] { (void)scaffold::evaluate_design(design, we43_like(0.5), settings); },

@@ -13,6 +13,8 @@
 
 #include <mpi.h>
 
+#include <vector>
+
 namespace resorb::physics {
 
 /// The reference coupon and how finely it is resolved.
@@ -22,6 +24,7 @@ struct CalibrationCoupon {
   double cell_size = 20e-6;         ///< m, along the bar
   double duration = 7 * 86400.0;    ///< s: the rate is the mean over this time
   double relative_tolerance = 1e-3; ///< on the rate, for calibrate_rate_factor()
+  double dt_max = 3600.0;           ///< s: the longest time step (MagnesiumCorrosion's default)
 };
 
 /// Mean recession speed (m/s) of the coupon's surface over coupon.duration with parameters
@@ -29,6 +32,14 @@ struct CalibrationCoupon {
 /// Solved with a sparse LU under the options prefix `coupon_transport_`.
 [[nodiscard]] double coupon_recession_speed(MPI_Comm comm, const CorrosionParameters& p,
                                             const CalibrationCoupon& coupon = {});
+
+/// Depth (m) the coupon's surface has receded to at each of @p times (s, positive and
+/// increasing; coupon.duration is not used), dissolved metal volume / surface area, from
+/// one run. Collective on @p comm. @throws InputError for bad sizes or times
+[[nodiscard]] std::vector<double> coupon_recession_depths(MPI_Comm comm,
+                                                          const CorrosionParameters& p,
+                                                          const CalibrationCoupon& coupon,
+                                                          const std::vector<double>& times);
 
 /// What calibrate_rate_factor() found.
 struct Calibration {

@@ -47,6 +47,9 @@ struct TransportSettings {
   double atol = 1e-6; ///< absolute error scale of concentrations, mol/m³
   /// Newton iterations before a step counts as failed (and is retried with dt / 4).
   int max_newton_iterations = 25;
+  /// Newton has converged, whatever its residual, once no free entry moves by more than
+  /// this fraction of its time-error scale (atol + control.rtol |u|) in one iteration.
+  static constexpr double newton_update_tolerance = 1e-8;
   /// Bound each Newton iterate's fall per iteration (to a tenth of the value less atol) for
   /// concentrations that cannot go far below zero: mass action on two negative iterates
   /// (CO₂ + OH⁻) otherwise runs away from the solution in one step. Steps near the
