@@ -188,15 +188,11 @@ struct ReactionDiffusion::Solver {
     PetscCall(VecGetLocalSize(x, &size));
     PetscCall(VecGetArrayRead(x, &u));
     PetscCall(VecGetArrayRead(update, &du));
-    const auto ns = static_cast<std::size_t>(self->num_species());
     double largest = 0.0;
     for (PetscInt k = 0; k < size; ++k) {
       const auto dof = static_cast<std::size_t>(k);
-      if (self->constraints_.constrained(dof))
-        continue;
-      const double scale =
-          self->error_atol_[dof % ns] + self->settings_.control.rtol * std::abs(u[k]);
-      largest = std::max(largest, std::abs(du[k]) / scale);
+      if (!self->constraints_.constrained(dof))
+        largest = std::max(largest, std::abs(du[k]) / self->error_scale(dof, u[k]));
     }
     PetscCall(VecRestoreArrayRead(update, &du));
     PetscCall(VecRestoreArrayRead(x, &u));
@@ -877,8 +873,7 @@ double ReactionDiffusion::error_estimate(double dt) const {
     if (constraints_.constrained(static_cast<std::size_t>(k)))
       continue;
     const double predicted = w.w0 * p0[k] + w.w1 * p1[k] + w.w2 * p2[k];
-    const double scale = error_atol_[static_cast<std::size_t>(k % num_species())] +
-                         settings_.control.rtol * std::abs(u[k]);
+    const double scale = error_scale(static_cast<std::size_t>(k), u[k]);
     const double e = factor * std::abs(u[k] - predicted) / scale;
     largest = std::max(largest, e);
     squares += e * e;

@@ -91,7 +91,6 @@ DesignMaterial design_material(MPI_Comm comm, const std::string& alloy_name,
     times.push_back(std::min(t, horizon));
   std::sort(times.begin(), times.end());
   times.erase(std::unique(times.begin(), times.end()), times.end());
-  std::erase_if(times, [](double t) { return t <= 0.0; });
   auto history_coupon = coupon;
   history_coupon.dt_max = 6 * 3600.0;
   const auto depths = physics::coupon_recession_depths(comm, parameters, history_coupon, times);

@@ -190,4 +190,7 @@ TEST(Calibration, CouponDepthsOfOneRunMatchSeparateRuns) {
   EXPECT_THROW((void)physics::coupon_recession_depths(MPI_COMM_WORLD, p, coupon, {7200.0, 3600.0}),
                InputError);
   EXPECT_THROW((void)physics::coupon_recession_depths(MPI_COMM_WORLD, p, coupon, {}), InputError);
+  coupon.dt_max = 0.0;
+  EXPECT_THROW((void)physics::coupon_recession_depths(MPI_COMM_WORLD, p, coupon, times),
+               InputError);
 }

@@ -354,6 +354,9 @@ TEST(ScaffoldDesign, BadInputIsNamed) {
   shrinking.recession_history = {{86400.0, 2e-6}, {2 * 86400.0, 1e-6}};
   expect_input_error([&] { (void)scaffold::evaluate_design(design, shrinking, quick()); },
                      "depths not decreasing");
+  expect_input_error(
+      [&] { (void)scaffold::design_material(MPI_COMM_WORLD, "we43", "in_vivo", -86400.0); },
+      "horizon -86400 s");
   auto settings = quick();
   settings.degree = 3;
   expect_input_error([&] { (void)scaffold::evaluate_design(design, we43_like(0.5), settings); },

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -210,6 +211,12 @@ private:
   void jacobian(Vec u);                     // into assembler_
   bool attempt(double dt, StepReport& report);
   [[nodiscard]] double error_estimate(double dt) const;
+  // The time-error scale of local DOF @p dof at value @p u: its species' atol + rtol |u|
+  // (the local-error estimate and Newton's update test both weigh by it).
+  [[nodiscard]] double error_scale(std::size_t dof, double u) const {
+    return error_atol_[dof % static_cast<std::size_t>(num_species())] +
+           settings_.control.rtol * std::abs(u);
+  }
   [[nodiscard]] std::string largest_residual() const; // where Newton stalled (log detail)
   void accept(double dt);
   void record_balances(double dt);
