@@ -14,12 +14,12 @@
 //     block for BAIJ), row offsets, x read and y written (16 B per DOF).
 #include <resorb/core/environment.hpp>
 #include <resorb/core/mpi.hpp>
-#include <resorb/fem/matrix_free.hpp>
 #include <resorb/la/petsc.hpp>
 #include <resorb/mesh/box.hpp>
 #include <resorb/physics/elasticity.hpp>
+#include <resorb/solvers/matrix_free.hpp>
 
-#include "fem/matrix_free/device_operator.hpp"
+#include "solvers/matrix_free/device_operator.hpp"
 #include "vector_kernels.hpp"
 
 #include <benchmark/benchmark.h>
@@ -61,21 +61,21 @@ void set_counters(benchmark::State& state, double dofs, double bytes) {
 template <class Element>
 void matrix_free_apply(benchmark::State& state) {
   Problem<Element> p(static_cast<int>(state.range(0)));
-  fem::MatrixFreeSettings settings;
+  solvers::MatrixFreeSettings settings;
   settings.precompute_geometry = state.range(1) != 0;
   settings.space = state.range(2) != 0 ? ExecutionSpace::cuda : ExecutionSpace::host;
   if (settings.space == ExecutionSpace::cuda && !cuda_available()) {
     state.SkipWithError(cuda_unavailable_reason().c_str());
     return;
   }
-  auto op = fem::MatrixFreeOperator::elasticity(p.elasticity.dofmap(), p.lambda, p.mu,
-                                                &p.constraints, settings);
+  auto op = solvers::MatrixFreeOperator::elasticity(p.elasticity.dofmap(), p.lambda, p.mu,
+                                                    &p.constraints, settings);
   auto& device = op.device();
   auto x = device.vector(), y = device.vector();
   device.for_each_owned(kernels::Fill{1.0, x.data()});
   for (auto _ : state) {
     device.apply(x.data(), y.data());
-    fem::impl::synchronize(settings.space); // time the kernels, not their launches
+    solvers::impl::synchronize(settings.space); // time the kernels, not their launches
   }
   const double cells = static_cast<double>(p.mesh.num_cells());
   const double dofs = static_cast<double>(p.elasticity.num_dofs());

@@ -7,6 +7,7 @@
 #include <resorb/core/environment.hpp>
 #include <resorb/core/mpi.hpp>
 #include <resorb/mesh/box.hpp>
+#include <resorb/physics/alloy.hpp>
 #include <resorb/physics/corrosion.hpp>
 
 #include <benchmark/benchmark.h>
@@ -24,7 +25,7 @@ namespace {
 void corrosion_step(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   const auto mesh = mesh::make_box(MPI_COMM_WORLD, {n, n, n}, {0, 0, 0}, {2e-3, 2e-3, 2e-3});
-  const auto p = physics::barzegari_nacl();
+  const auto p = physics::corrosion_parameters(physics::read_alloy("pure_mg"), "nacl");
   std::vector<physics::Species> species;
   auto add = [&](const char* name, double initial, double d) {
     physics::Species s;

@@ -6,10 +6,11 @@
 //   coupon_convergence we43 in_vivo 86400 200 100 50 25 12.5
 //
 // Prints one line per cell size: cell size, speed, wall time. Used for benchmarks/RESULTS.md.
+#include <resorb/core/conversions.hpp>
 #include <resorb/core/environment.hpp>
 #include <resorb/core/error.hpp>
 #include <resorb/core/mpi.hpp>
-#include <resorb/io/corrosion_data.hpp>
+#include <resorb/physics/alloy.hpp>
 #include <resorb/physics/calibration.hpp>
 
 #include <chrono>
@@ -37,12 +38,12 @@ int main(int argc, char** argv) {
 
 namespace {
 int run(const resorb::Environment& env, char** argv, int argc) {
-  const auto alloy = resorb::io::read_alloy(argv[1]);
+  const auto alloy = resorb::physics::read_alloy(argv[1]);
   const std::string medium = argv[2];
   // The alloy's fitted factor in the medium where it has one, the medium's constants else.
-  auto p = resorb::io::read_medium(medium);
+  auto p = resorb::physics::read_medium(medium);
   try {
-    p = resorb::io::corrosion_parameters(alloy, medium);
+    p = resorb::physics::corrosion_parameters(alloy, medium);
   } catch (const resorb::InputError&) {
   }
   p.metal_mg = alloy.metal_mg();
@@ -56,7 +57,7 @@ int run(const resorb::Environment& env, char** argv, int argc) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (resorb::mpi::rank(env.comm()) == 0)
       std::printf("cell %8.2f um  speed %.5f mm/year  wall %.1f s\n", coupon.cell_size * 1e6,
-                  speed * 1e3 * 365.25 * 86400, seconds);
+                  resorb::units::to_mm_per_year(speed), seconds);
   }
   return 0;
 }

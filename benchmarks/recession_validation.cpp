@@ -9,11 +9,12 @@
 // calibration's resolution); and v t, the calibration week's mean speed times t.
 // Prints a row per day as it is reached. RESORB_VERBOSE=1 prints every corrosion step (dt,
 // Newton and Krylov iterations, film, pH) and what limited it to stderr.
+#include <resorb/core/conversions.hpp>
 #include <resorb/core/environment.hpp>
 #include <resorb/core/error.hpp>
 #include <resorb/core/log.hpp>
 #include <resorb/core/mpi.hpp>
-#include <resorb/io/corrosion_data.hpp>
+#include <resorb/physics/alloy.hpp>
 #include <resorb/scaffold/design.hpp>
 #include <resorb/scaffold/recession_check.hpp>
 
@@ -29,8 +30,8 @@ int run(int argc, char** argv) {
   using namespace resorb;
   const MPI_Comm comm = MPI_COMM_WORLD;
   const bool root = mpi::rank(comm) == 0;
-  const auto alloy = io::read_alloy(argv[1]);
-  const auto parameters = io::corrosion_parameters(alloy, argv[2]);
+  const auto alloy = physics::read_alloy(argv[1]);
+  const auto parameters = physics::corrosion_parameters(alloy, argv[2]);
   scaffold::Design design;
   design.cell_size = std::atof(argv[3]) * 1e-3;
   design.porosity = std::atof(argv[4]);
@@ -59,7 +60,7 @@ int run(int argc, char** argv) {
                 "coupon_depth_um  design_depth_um  speed_times_t_um  film_mol  ph_max  "
                 "steps  wall_s\n",
                 argv[1], argv[2], design.cell_size * 1e3, design.porosity, h * 1e6,
-                options.transport.dt_max, options.material->recession_speed * 1e3 * 365.25 * 86400,
+                options.transport.dt_max, units::to_mm_per_year(options.material->recession_speed),
                 mpi::size(comm));
   int step = 0;
   const auto check = scaffold::check_recession_model(

@@ -37,6 +37,7 @@
 #include <resorb/io/xdmf.hpp>
 #include <resorb/mesh/quality.hpp>
 #include <resorb/meshes/geometries.hpp>
+#include <resorb/physics/alloy.hpp>
 #include <resorb/physics/elasticity.hpp>
 
 #include <CLI/CLI.hpp>
@@ -52,11 +53,13 @@ void pull_out(const mesh::TetMesh& mesh, double force, const std::string& output
               PhaseTimer& timer) {
   const MPI_Comm comm = mesh.comm();
   // 3. Materials. Cortical and cancellous bone after Morgan & Keaveny-type values (the
-  //    cancellous modulus of osteoporotic bone is lower); WE43 magnesium alloy for the rod.
+  //    cancellous modulus of osteoporotic bone is lower); WE43 magnesium alloy for the rod,
+  //    its E and nu from its data file.
   physics::Elasticity<Element> problem(mesh);
   problem.set_material("cortical", {.E = 17e9, .nu = 0.30});
   problem.set_material("cancellous", {.E = 1.0e9, .nu = 0.30});
-  problem.set_material("implant", {.E = 44e9, .nu = 0.27});
+  const auto we43 = physics::read_alloy("we43"); // E and nu from data/alloys/we43.toml
+  problem.set_material("implant", {.E = we43.youngs_modulus, .nu = we43.poisson_ratio});
 
   // 4. Boundary conditions: the base is clamped, the head pulled along +z.
   problem.fix("bone_base");

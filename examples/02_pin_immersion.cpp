@@ -39,6 +39,7 @@
 //            ├─┐ medium │
 //            │M│g       │
 //            └─┴────────┘→ x   (x = 0, y = 0, z = 0: symmetry)
+#include <resorb/core/conversions.hpp>
 #include <resorb/core/environment.hpp>
 #include <resorb/core/error.hpp>
 #include <resorb/core/log.hpp>
@@ -46,6 +47,7 @@
 #include <resorb/core/progress.hpp>
 #include <resorb/io/xdmf.hpp>
 #include <resorb/meshes/geometries.hpp>
+#include <resorb/physics/alloy.hpp>
 #include <resorb/physics/corrosion.hpp>
 
 #include <CLI/CLI.hpp>
@@ -62,7 +64,6 @@ using namespace resorb;
 namespace {
 
 constexpr double octants = 8.0;
-constexpr double molar_mass_mg = 24.305; // g/mol
 
 /// Runs one medium and writes <output>/<name>/timeseries.csv and corrosion.xdmf.
 physics::CorrosionReport immerse(const mesh::TetMesh& mesh, const physics::CorrosionParameters& p,
@@ -94,8 +95,8 @@ physics::CorrosionReport immerse(const mesh::TetMesh& mesh, const physics::Corro
     if (csv)
       csv << fmt::format("{:.6g},{:.9g},{:.6g},{:.6g},{:.6g},{:.5g},{:.5g},{:.5g},{:.5g},{:.3e}\n",
                          r.time / 3600, octants * r.metal_volume * 1e9, 100 * r.mass_loss,
-                         octants * r.dissolved * molar_mass_mg * 1e3,
-                         octants * r.hydrogen_volume * 1e6, r.ph_mean, r.ph_min, r.ph_max,
+                         units::mg_of_magnesium(octants * r.dissolved),
+                         units::to_mL(octants * r.hydrogen_volume), r.ph_mean, r.ph_min, r.ph_max,
                          thickness * 1e6, r.balance_error);
   };
   row(start);
@@ -115,10 +116,11 @@ physics::CorrosionReport immerse(const mesh::TetMesh& mesh, const physics::Corro
                                    s.transport.linear_iterations, s.transport.rejected);
                      });
     row(r);
-    progress.update(r.time, fmt::format("{:>4s}  mass loss {:6.3f} %  H2 {:.4f} mL  pH {:.2f}  "
-                                        "steps {}",
-                                        name, 100 * r.mass_loss, octants * r.hydrogen_volume * 1e6,
-                                        r.ph_mean, steps));
+    progress.update(r.time,
+                    fmt::format("{:>4s}  mass loss {:6.3f} %  H2 {:.4f} mL  pH {:.2f}  "
+                                "steps {}",
+                                name, 100 * r.mass_loss, units::to_mL(octants * r.hydrogen_volume),
+                                r.ph_mean, steps));
   }
   progress.finish();
   // 4. Fields for ParaView: the level set (metal where > 0), pH and every concentration.
@@ -178,11 +180,14 @@ int main(int argc, char** argv) {
         mesh::TetMesh::distribute(comm, meshes::pin_in_medium_mesh_data(comm, geometry));
     log::info(comm, "[1/3] mesh: {} cells, {} vertices (octant)", mesh.num_global_cells(),
               mesh.vertex_map().size_global());
+    // Barzegari et al.'s calibrated sets for pure Mg, from the data files (data/media,
+    // data/alloys/pure_mg.toml).
+    const auto pure_mg = physics::read_alloy("pure_mg");
     std::vector<std::pair<std::string, physics::CorrosionParameters>> runs;
     if (medium != "nacl")
-      runs.emplace_back("sbf", physics::barzegari_sbf());
+      runs.emplace_back("sbf", physics::corrosion_parameters(pure_mg, "sbf"));
     if (medium != "sbf")
-      runs.emplace_back("nacl", physics::barzegari_nacl());
+      runs.emplace_back("nacl", physics::corrosion_parameters(pure_mg, "nacl"));
     for (auto& run : runs) {
       run.second.hydroxide = hydroxide == "published"
                                  ? physics::CorrosionParameters::Hydroxide::published
@@ -201,8 +206,9 @@ int main(int argc, char** argv) {
       log::info(comm,
                 "  {:>5s}: mass loss {:.3f} %, Mg released {:.4f} mg, H2 {:.4f} mL, pH near the "
                 "pin {:.2f} (min {:.2f}, max {:.2f}), Mg balance error {:.1e}",
-                name, 100 * r.mass_loss, octants * r.dissolved * molar_mass_mg * 1e3,
-                octants * r.hydrogen_volume * 1e6, r.ph_mean, r.ph_min, r.ph_max, r.balance_error);
+                name, 100 * r.mass_loss, units::mg_of_magnesium(octants * r.dissolved),
+                units::to_mL(octants * r.hydrogen_volume), r.ph_mean, r.ph_min, r.ph_max,
+                r.balance_error);
     // 5. A PNG of the curves (mass loss, H₂, pH, film) for all media, drawn by
     //    examples/plot_timeseries.py when the build found matplotlib.
     const std::string plot = RESORB_PLOT_COMMAND;

@@ -53,6 +53,7 @@
 #include <resorb/io/xdmf.hpp>
 #include <resorb/mesh/facet_patch.hpp>
 #include <resorb/mesh/quality.hpp>
+#include <resorb/physics/alloy.hpp>
 #include <resorb/physics/elasticity.hpp>
 
 #include <CLI/CLI.hpp>
@@ -141,14 +142,15 @@ int main(int argc, char** argv) {
     }();
     log::info(comm, "[2/5] bone moduli from the CT ({}, E-first)", law);
 
-    // 3. Elasticity: per-cell bone moduli, the screw's alloy (WE43: 44 GPa, 0.27).
+    // 3. Elasticity: per-cell bone moduli, the screw's alloy (WE43, data/alloys/we43.toml).
     physics::Elasticity<fem::P1> problem(mesh);
+    const auto we43 = physics::read_alloy("we43");
     auto E = bone.E, nu = bone.nu;
     const auto screw = mesh.cell_tag("screw");
     for (std::size_t c = 0; c < E.size(); ++c)
       if (mesh.cell_tags()[c] == screw) {
-        E[c] = 44e9;
-        nu[c] = 0.27;
+        E[c] = we43.youngs_modulus;
+        nu[c] = we43.poisson_ratio;
       }
     problem.set_cell_materials(E, nu);
     problem.fix("distal_cut");

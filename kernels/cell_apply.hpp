@@ -2,7 +2,7 @@
 // Gather → cell action → scatter, one functor call per cell: the loop body of every
 // matrix-free operator. The same functor runs in the host's cell loop (in order, plain adds)
 // and as one CUDA thread per cell (atomic adds into shared nodes); see
-// src/fem/matrix_free/execution.hpp.
+// src/solvers/matrix_free/execution.hpp.
 //
 // An Action provides block_size, num_nodes and
 //   apply(c, ue, ye)   ye = A_e ue for cell c (block_size · num_nodes values, node-major)

@@ -1,9 +1,7 @@
 #pragma once
-// `resorb mesh LABELS|CONFIG`: a label volume (with an implant placed into it and optional CT
-// bone moduli) to a tetrahedral mesh, its XDMF view and its quality report.
-#include <resorb/fem/field.hpp>
-#include <resorb/imaging/bone_material.hpp>
-#include <resorb/io/mesh_config.hpp>
+// `resorb mesh LABELS`: the flags of a label-volume meshing job, turned into its config (the
+// job itself is simulation::run_label_mesh).
+#include <resorb/simulation/mesh_case.hpp>
 
 #include <mpi.h>
 
@@ -29,28 +27,6 @@ struct LabelMeshFlags {
 
 /// The configuration the flags describe. @throws InputError naming the flag that is missing
 /// or malformed
-[[nodiscard]] io::LabelMeshConfig label_mesh_config(const LabelMeshFlags& flags);
-
-/// The bone material map a `[bone_material]` table describes, validated.
-/// @throws InputError naming @p context for an unknown law or a non-physical value
-[[nodiscard]] imaging::BoneMaterialMap to_bone_material_map(const io::BoneMaterialSpec& spec,
-                                                            const std::string& context);
-
-/// Reads the CT of @p spec and maps @p map onto its groups of @p mesh (E-first). Collective:
-/// an error on any rank (a cell outside the CT) is thrown on every rank.
-[[nodiscard]] imaging::CellBoneMaterial map_bone_material(const mesh::TetMesh& mesh,
-                                                          const io::BoneMaterialSpec& spec,
-                                                          const imaging::BoneMaterialMap& map);
-
-/// The per-cell modulus (`bone_modulus`, Pa) and mean apparent density
-/// (`bone_apparent_density`, kg/m^3) for the output, 0 in cells not mapped.
-[[nodiscard]] std::vector<fem::CellField> bone_fields(const imaging::CellBoneMaterial& cells);
-
-/// Meshes what @p config describes on rank 0 (CGAL Mesh_3 is sequential), distributes the
-/// mesh and writes config.output (MSH 4.1, mm), `<stem>.xdmf` + `.h5` beside it (cell tags and,
-/// with [bone_material], `bone_modulus` and `bone_apparent_density`) and
-/// `<stem>_quality.json`; prints the quality report. Collective.
-/// @throws InputError naming the file or key for bad input
-void run_label_mesh(MPI_Comm comm, const io::LabelMeshConfig& config);
+[[nodiscard]] simulation::LabelMeshConfig label_mesh_config(const LabelMeshFlags& flags);
 
 } // namespace resorb::cli

@@ -7,7 +7,7 @@
 namespace resorb {
 
 #if RESORB_HAVE_CUDA
-namespace fem::impl {
+namespace solvers::impl {
 int cuda_device_count(std::string& error); // cuda_execution.cu
 }
 #endif
@@ -31,7 +31,7 @@ bool cuda_built() {
 std::string cuda_unavailable_reason() {
 #if RESORB_HAVE_CUDA
   std::string error;
-  const int count = fem::impl::cuda_device_count(error);
+  const int count = solvers::impl::cuda_device_count(error);
   if (count > 0)
     return "";
   return error.empty() ? "this machine has no CUDA device" : "CUDA reports: " + error;

@@ -36,12 +36,12 @@ void restore_row_offsets(Mat a, const PetscInt* columns, bool blocked = false) {
 
 } // namespace
 
-MatrixAssembler::MatrixAssembler(const fem::DofMap& dofmap, int block_size,
+MatrixAssembler::MatrixAssembler(const NodeLayout& dofmap, int block_size,
                                  const char* options_prefix, const char* default_type)
     : MatrixAssembler(dofmap, BlockCoupling::full(block_size), options_prefix, default_type) {
 }
 
-MatrixAssembler::MatrixAssembler(const fem::DofMap& dofmap, const BlockCoupling& coupling,
+MatrixAssembler::MatrixAssembler(const NodeLayout& dofmap, const BlockCoupling& coupling,
                                  const char* options_prefix, const char* default_type)
     : dofmap_(dofmap), block_size_(coupling.components()), coupling_(coupling),
       matrix_(create_matrix(dofmap, coupling, options_prefix, default_type)) {

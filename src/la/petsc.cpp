@@ -8,7 +8,7 @@
 
 namespace resorb::la {
 
-NodeSparsity node_sparsity(const fem::DofMap& dofmap) {
+NodeSparsity node_sparsity(const NodeLayout& dofmap) {
   const IndexMap& map = dofmap.index_map();
   const MPI_Comm comm = map.comm();
   const int p = mpi::size(comm);
@@ -117,12 +117,12 @@ bool is_block_aij(Mat a) {
   return baij == PETSC_TRUE;
 }
 
-Matrix create_matrix(const fem::DofMap& dofmap, int block_size, const char* options_prefix,
+Matrix create_matrix(const NodeLayout& dofmap, int block_size, const char* options_prefix,
                      const char* default_type) {
   return create_matrix(dofmap, BlockCoupling::full(block_size), options_prefix, default_type);
 }
 
-Matrix create_matrix(const fem::DofMap& dofmap, const BlockCoupling& coupling,
+Matrix create_matrix(const NodeLayout& dofmap, const BlockCoupling& coupling,
                      const char* options_prefix, const char* default_type) {
   const IndexMap& map = dofmap.index_map();
   const NodeSparsity s = node_sparsity(dofmap);
@@ -217,7 +217,7 @@ NullSpace set_rigid_body_near_null_space(Mat a, std::span<const double> coordina
   return modes;
 }
 
-Vector create_ghosted_vector(const fem::DofMap& dofmap, int block_size) {
+Vector create_ghosted_vector(const NodeLayout& dofmap, int block_size) {
   const IndexMap& map = dofmap.index_map();
   std::vector<PetscInt> ghosts(map.ghosts().begin(), map.ghosts().end());
   Vector v;

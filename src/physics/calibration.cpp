@@ -1,5 +1,6 @@
 #include "resorb/physics/calibration.hpp"
 
+#include "resorb/core/conversions.hpp"
 #include "resorb/core/error.hpp"
 #include "resorb/core/mpi.hpp"
 #include "resorb/mesh/box.hpp"
@@ -107,8 +108,8 @@ Calibration calibrate_rate_factor(MPI_Comm comm, const CorrosionParameters& p, d
   }
   throw SolverError(fmt::format("calibration of '{}': no factor reproduces {:.4g} mm/year within "
                                 "{:g} (last {:.4g} mm/year with factor {:.4g})",
-                                p.name, target_speed * 1e3 * 365.25 * 86400,
-                                coupon.relative_tolerance, std::exp(y1) * 1e3 * 365.25 * 86400,
+                                p.name, units::to_mm_per_year(target_speed),
+                                coupon.relative_tolerance, units::to_mm_per_year(std::exp(y1)),
                                 std::exp(x1)));
 }
 

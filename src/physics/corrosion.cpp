@@ -19,22 +19,6 @@ namespace resorb::physics {
 
 namespace {
 
-// Molar mass of chloride, kg/mol.
-constexpr double molar_mass_cl = 35.453e-3;
-
-// Unit conversions of the published parameter table (mm, g, h).
-constexpr double mm2_per_h = 1e-6 / 3600.0; // mm²/h → m²/s
-constexpr double per_h = 1.0 / 3600.0;      // 1/h → 1/s
-/// g/mm³ of a substance of molar mass M (kg/mol) → mol/m³.
-constexpr double g_per_mm3(double value, double molar_mass) {
-  return value * 1e-3 / molar_mass * 1e9;
-}
-/// k₂ in mm⁶/(g²·h) with C_Cl in g/mm³ → m⁶/(mol²·s) with C_Cl in mol/m³:
-/// C_Cl[g/mm³] = C_Cl[mol/m³] · M_Cl[g/mol] · 1e-9.
-constexpr double breakdown_rate(double k2) {
-  const double g_per_mol = molar_mass_cl * 1e3;
-  return k2 * (g_per_mol * 1e-9) * (g_per_mol * 1e-9) * per_h;
-}
 /// pH = 14 + log₁₀[OH⁻ in mol/L] of OH⁻ at @p oh mol/m³.
 double ph_of(double oh) {
   return 14.0 + std::log10(std::max(oh, 1e-30) * 1e-3);
@@ -48,27 +32,6 @@ double longest_edge(const mesh::CellCoordinates& x) {
           std::max(longest, std::hypot(x[a][0] - x[b][0], x[a][1] - x[b][1], x[a][2] - x[b][2]));
   return longest;
 }
-/// OH⁻ (mol/m³) at pH @p ph.
-double hydroxide_at(double ph) {
-  return std::pow(10.0, ph - 14.0) * 1e3;
-}
-
-CorrosionParameters barzegari_common() {
-  // Barzegari et al. 2021 (Corros. Sci. 190:109674), thesis parameter table; DESIGN.md.
-  CorrosionParameters p;
-  p.diffusivity_cl = 0.05 * mm2_per_h; // D_Cl 0.05 mm²/h
-  p.diffusivity_oh = 25.2 * mm2_per_h; // D_OH 25.2 mm²/h
-  p.film_formation_rate = 7.0 * per_h; // k₁ 7 1/h
-  p.film_porosity = 0.55;              // ε
-  p.film_tortuosity = 1.0;             // τ
-  // s = β C_film / (ρ_Mg(OH)₂ (1 − ε)) with C_film in g of Mg per mm³ as published:
-  // ρ_Mg(OH)₂ = 2344.6e-6 g/mm³ read as Mg mass → 2344.6 kg/m³ / M_Mg.
-  p.film_capacity = g_per_mm3(2344.6e-6, molar_mass_mg);
-  p.mg_saturation = g_per_mm3(134e-6, molar_mass_mg); // [Mg]_sat 134e-6 g/mm³
-  p.metal_mg = g_per_mm3(1735e-6, molar_mass_mg);     // ρ_Mg 1735e-6 g/mm³
-  return p;
-}
-
 } // namespace
 
 void CorrosionParameters::validate() const {
@@ -136,51 +99,6 @@ double saturation_hydroxide(double background_mg, double solubility_product) {
     ((background_mg + 0.5 * w) * w * w > solubility_product ? hi : lo) = w;
   }
   return 0.5 * (lo + hi);
-}
-
-BicarbonateBuffer in_vivo_buffer() {
-  BicarbonateBuffer b;
-  // Arterial blood: HCO₃⁻ 24 mM; dissolved CO₂ = 0.0307 mM/mmHg × pCO₂ 40 mmHg = 1.2 mM;
-  // pKa 6.1 at 37 °C (Henderson–Hasselbalch; Guyton & Hall, Textbook of Medical Physiology,
-  // ch. 31). pH = 6.1 + log₁₀(24 / 1.2) = 7.4.
-  b.hco3 = 24.0;
-  b.co2 = 1.2;
-  b.pka = 6.1;
-  // CO₂ + OH⁻ → HCO₃⁻: 8.5e3 L/(mol·s) at 25 °C (Pinsent, Pearson & Roughton, Trans.
-  // Faraday Soc. 52:1512, 1956) = 8.5 m³/(mol·s).
-  b.hydration_rate = 8.5;
-  // Perfusion: bone blood flow ~0.05–0.2 mL/(min·g) (Tomlinson & Silva, Bone Joint Res.
-  // 2:102, 2013) exchanges the tissue's fluid at ~1e-3 1/s.
-  b.perfusion_rate = 1e-3;
-  // Diffusivities in water at 37 °C: CO₂ 2.6e-9 m²/s, HCO₃⁻ 1.5e-9 m²/s (CRC Handbook,
-  // 25 °C values 1.9e-9 and 1.185e-9 scaled by Stokes–Einstein, T/η).
-  b.diffusivity_co2 = 2.6e-9;
-  b.diffusivity_hco3 = 1.5e-9;
-  return b;
-}
-
-CorrosionParameters barzegari_sbf() {
-  auto p = barzegari_common();
-  p.name = "Barzegari 2021, pure Mg in SBF";
-  p.diffusivity_mg = 3.38e-4 * mm2_per_h;       // D_Mg 3.38e-4 mm²/h (SBF)
-  p.film_breakdown_rate = breakdown_rate(1e15); // k₂ 1e15 mm⁶/(g²·h) (SBF)
-  p.film_beta = 0.125;                          // β (SBF)
-  p.initial_mg = 1.5;                           // SBF Mg²⁺ 1.5 mM
-  p.initial_cl = 147.8;                         // SBF Cl⁻ 147.8 mM
-  p.initial_oh = hydroxide_at(7.4);             // pH₀ 7.4
-  return p;
-}
-
-CorrosionParameters barzegari_nacl() {
-  auto p = barzegari_common();
-  p.name = "Barzegari 2021, pure Mg in 0.85 % NaCl";
-  p.diffusivity_mg = 0.06273 * mm2_per_h;       // D_Mg 0.06273 mm²/h (NaCl)
-  p.film_breakdown_rate = breakdown_rate(1e20); // k₂ 1e20 mm⁶/(g²·h) (NaCl)
-  p.film_beta = 0.2;                            // β (NaCl)
-  p.initial_mg = 0.0;
-  p.initial_cl = 145.4;             // NaCl Cl⁻ 145.4 mM
-  p.initial_oh = hydroxide_at(7.0); // unbuffered saline, pH 7
-  return p;
 }
 
 TransportSettings MagnesiumCorrosion::defaults() {
@@ -761,6 +679,11 @@ void CorrosionModel::advance_to(double t_end,
 
 std::vector<double> CorrosionModel::film_fraction() const {
   return std::vector<double>(metal_fraction().size(), 0.0);
+}
+
+void CorrosionModel::set_stress(std::span<const double>) {
+  throw InputError("this corrosion model has no stress-assisted dissolution (only the "
+                   "reaction-diffusion model has)");
 }
 
 std::vector<double> MagnesiumCorrosion::film_fraction() const {

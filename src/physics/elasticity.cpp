@@ -242,13 +242,13 @@ template <fem::LagrangeElement Element>
 solvers::SolveReport
 Elasticity<Element>::solve_matrix_free(const solvers::LinearSolverSettings& settings) {
   check_materials();
-  fem::MatrixFreeSettings mf;
+  solvers::MatrixFreeSettings mf;
   mf.space = settings.device;
   {
     const auto scope = timer_.time("assemble");
     if (!matrix_free_ || matrix_free_stale_ || matrix_free_->space() != settings.device)
-      matrix_free_ = std::make_unique<fem::MatrixFreeOperator>(
-          fem::MatrixFreeOperator::elasticity(dofmap_, lambda_, mu_, &constraints_, mf));
+      matrix_free_ = std::make_unique<solvers::MatrixFreeOperator>(
+          solvers::MatrixFreeOperator::elasticity(dofmap_, lambda_, mu_, &constraints_, mf));
     else
       matrix_free_->set_lame_parameters(lambda_, mu_);
     matrix_free_stale_ = false;

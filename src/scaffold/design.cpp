@@ -1,7 +1,7 @@
 #include "resorb/scaffold/design.hpp"
 
 #include "resorb/core/error.hpp"
-#include "resorb/io/corrosion_data.hpp"
+#include "resorb/physics/alloy.hpp"
 #include "resorb/physics/calibration.hpp"
 #include "resorb/physics/corrosion_model.hpp"
 #include "resorb/scaffold/measures.hpp"
@@ -70,8 +70,8 @@ DesignMaterial design_material(MPI_Comm comm, const std::string& alloy_name,
                                const std::string& medium, double horizon) {
   RESORB_REQUIRE(std::isfinite(horizon) && horizon >= 0.0, InputError,
                  fmt::format("design material: horizon {} s must not be negative", horizon));
-  const auto alloy = io::read_alloy(alloy_name);
-  auto parameters = io::corrosion_parameters(alloy, medium);
+  const auto alloy = physics::read_alloy(alloy_name);
+  auto parameters = physics::corrosion_parameters(alloy, medium);
   parameters.metal_mg = alloy.metal_mg();
   physics::CalibrationCoupon coupon; // the calibration's own duration and resolution
   for (const auto& c : alloy.calibrations)

@@ -1,6 +1,6 @@
 #include "resorb/solvers/device_cg.hpp"
 
-#include "../fem/matrix_free/device_operator.hpp"
+#include "solvers/matrix_free/device_operator.hpp"
 #include "vector_kernels.hpp"
 
 #include "resorb/core/error.hpp"
@@ -18,8 +18,8 @@ namespace resorb::solvers {
 
 namespace {
 
-using fem::impl::DeviceArray;
-using fem::impl::DeviceOperator;
+using impl::DeviceArray;
+using impl::DeviceOperator;
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -40,8 +40,7 @@ class ChebyshevJacobi {
 public:
   ChebyshevJacobi(DeviceOperator& op, int degree)
       : op_(op), degree_(degree), dinv_(op.vector()), d_(op.vector()), az_(op.vector()) {
-    const double bad =
-        fem::impl::sum(op.space(), op.owned_size(), kernels::NonPositive{op.diagonal()});
+    const double bad = impl::sum(op.space(), op.owned_size(), kernels::NonPositive{op.diagonal()});
     const double bad_total = mpi::sum(op.dofmap().index_map().comm(), bad);
     RESORB_REQUIRE(bad_total == 0.0, SolverError,
                    fmt::format("device CG: {} diagonal entries of the operator are not positive: "
@@ -133,7 +132,7 @@ double estimate_lambda_max(DeviceOperator& op, const double* dinv, int steps,
 
 } // namespace
 
-DeviceCgReport solve_device_cg(fem::MatrixFreeOperator& op_wrapper, Vec b, Vec x,
+DeviceCgReport solve_device_cg(solvers::MatrixFreeOperator& op_wrapper, Vec b, Vec x,
                                const DeviceCgSettings& s) {
   RESORB_REQUIRE(s.chebyshev_degree >= 0 && s.smoothing_range > 1.0 && s.max_iterations > 0 &&
                      s.eigenvalue_iterations >= 1 && s.rtol >= 0.0 && s.atol >= 0.0,

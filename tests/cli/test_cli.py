@@ -140,6 +140,25 @@ def main():
     rc, text = resorb("calibrate", "--medium", "sbf", "--target", "1")
     check(rc == 2 and "--target" in text and "no unit" in text,
           f"calibrate without a unit: exit {rc}:\n{text}")
+    # --write records the fit in the alloy's file: the medium's table replaced, the rest kept.
+    alloy_copy = work / "pure_mg_copy.toml"
+    alloy_copy.write_text((Path(args.source) / "data" / "alloys" / "pure_mg.toml").read_text())
+    calibrate_args = ["calibrate", "--alloy", str(alloy_copy), "--medium", "sbf", "--target",
+                      "1 mm/year", "--duration", "6 h", "--cell-size", "200 um"]
+    rc, text = resorb(*calibrate_args, "--write")
+    check(rc == 2 and "source" in text and alloy_copy.read_text() ==
+          (Path(args.source) / "data" / "alloys" / "pure_mg.toml").read_text(),
+          f"calibrate --write without --source: exit {rc}, file changed?\n{text}")
+    rc, text = resorb(*calibrate_args, "--write", "--source", "a test's target")
+    written = alloy_copy.read_text()
+    check(rc == 0 and "wrote [calibration.sbf]" in text, f"calibrate --write: exit {rc}:\n{text}")
+    check(written.count("[calibration.sbf]") == 1 and 'target_rate = "1 mm/year"' in written
+          and "a test's target" in written and "[calibration.nacl]" in written
+          and written.startswith("# Commercially pure magnesium"),
+          f"calibrate --write left:\n{written}")
+    factor = [line for line in written.splitlines() if line.startswith("rate_factor")]
+    check(len(factor) == 2 and factor[0] != "rate_factor = 1.0",
+          f"calibrate --write: rate factors {factor}")
 
     # 1d. Coupled: the GOOD screw-in-bone config plus [corrosion] re-solves the mechanics at
     # every output: stiffness columns that never rise, the summary's stiffness figures, a

@@ -1,3 +1,4 @@
+#include <resorb/core/conversions.hpp>
 #include <resorb/core/error.hpp>
 #include <resorb/core/progress.hpp>
 #include <resorb/core/units.hpp>
@@ -93,4 +94,27 @@ TEST(Progress, LauncherSaysWhetherItIsATerminal) {
     EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), terminal ? 1 : 2) << mode;
   }
   unsetenv("RESORB_PROGRESS");
+}
+
+// The corrosion-report conversions against values computed by hand (DESIGN.md, "Useful
+// conversions"): 1 mm/year of pure Mg (1.738 g/cm^3) is 0.1738 g/cm^2 a year, 173.8 mg over
+// 365.25 days = 0.47584 mg/(cm^2 day), so P_W = 2.10 mg/(cm^2 day) per mm/year; 1 mg of Mg is
+// 4.1144e-5 mol, as H2 at 310.15 K and 101325 Pa (R T / p = 0.025450 m^3/mol) 1.0471 mL.
+TEST(Conversions, CorrosionRatesAndHydrogenAgainstHandValues) {
+  using namespace resorb::units;
+  const double one_mm_per_year = from_mm_per_year(1.0);
+  EXPECT_NEAR(one_mm_per_year, 1e-3 / 31557600.0, 1e-24);
+  EXPECT_NEAR(to_mm_per_year(one_mm_per_year), 1.0, 1e-14);
+  const double mass_rate = to_mg_per_cm2_day(mass_flux_of_recession(one_mm_per_year, density_mg));
+  EXPECT_NEAR(mass_rate, 173.8 / 365.25, 1e-12);
+  EXPECT_NEAR(mass_rate, 0.476, 5e-4);
+  EXPECT_NEAR(1.0 / mass_rate, 2.10, 5e-3); // P_W = 2.10 dm
+  const double hydrogen = to_mL(hydrogen_of_magnesium_mass(1e-6));
+  EXPECT_NEAR(hydrogen, 1e-6 / 24.305e-3 * 8.314462618 * 310.15 / 101325.0 * 1e6, 1e-12);
+  EXPECT_NEAR(hydrogen, 1.047, 5e-4);
+  EXPECT_NEAR(gas_volume_at_body_temperature(1.0), 0.025450, 1e-6);
+  EXPECT_DOUBLE_EQ(mg_of_magnesium(1.0), 24305.0);
+  EXPECT_DOUBLE_EQ(to_mL(2e-6), 2.0);
+  // 1 m^3 of gas per m^2 and second: 1e6 mL over 1e4 cm^2, 86400 s a day.
+  EXPECT_DOUBLE_EQ(to_mL_per_cm2_day(1.0), 8.64e6);
 }

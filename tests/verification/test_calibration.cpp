@@ -7,8 +7,10 @@
 // the target to the calibration tolerance (1e-3). Doubling the rate of pure Mg in SBF over
 // 6 h takes a factor of 1.9: with the published film the rate is nearly linear in D_Mg, not
 // the √D of a bare diffusion-limited surface.
+#include <resorb/core/conversions.hpp>
 #include <resorb/core/error.hpp>
-#include <resorb/io/corrosion_data.hpp>
+#include <resorb/io/data_files.hpp>
+#include <resorb/physics/alloy.hpp>
 #include <resorb/physics/calibration.hpp>
 
 #include <gtest/gtest.h>
@@ -55,21 +57,54 @@ std::string error_of(const auto& f) {
 
 } // namespace
 
+// The data files hold Barzegari et al. 2021's calibrated sets (Corros. Sci. 190:109674, thesis
+// parameter table; DESIGN.md) and the in-vivo buffer's physiology, each converted to SI by the
+// file's units: checked here against the published numbers in their published units (mm, g,
+// h; C_Cl in g/mm³ in k₂; Mg(OH)₂ and [Mg]_sat read as Mg mass per volume).
 TEST(CorrosionData, MediaFilesMatchThePublishedSets) {
-  expect_same(io::read_medium("sbf"), physics::barzegari_sbf());
-  expect_same(io::read_medium("nacl"), physics::barzegari_nacl());
-  const auto pure = io::read_alloy("pure_mg");
-  expect_same(io::corrosion_parameters(pure, "sbf"), physics::barzegari_sbf());
-  const auto vivo = io::read_medium("in_vivo");
+  constexpr double mm2_per_h = 1e-6 / 3600.0, per_h = 1.0 / 3600.0;
+  constexpr double chloride_g_per_mol = 35.453;
+  auto g_per_mm3 = [](double value) { return value * 1e-3 / units::molar_mass_mg * 1e9; };
+  auto breakdown = [&](double k2) { // mm⁶/(g²·h) → m⁶/(mol²·s)
+    return k2 * (chloride_g_per_mol * 1e-9) * (chloride_g_per_mol * 1e-9) * per_h;
+  };
+  physics::CorrosionParameters common;
+  common.diffusivity_cl = 0.05 * mm2_per_h;
+  common.diffusivity_oh = 25.2 * mm2_per_h;
+  common.film_formation_rate = 7.0 * per_h;
+  common.film_porosity = 0.55;
+  common.film_tortuosity = 1.0;
+  common.film_capacity = g_per_mm3(2344.6e-6);
+  common.mg_saturation = g_per_mm3(134e-6);
+  common.metal_mg = g_per_mm3(1735e-6);
+  auto sbf = common;
+  sbf.diffusivity_mg = 3.38e-4 * mm2_per_h;
+  sbf.film_breakdown_rate = breakdown(1e15);
+  sbf.film_beta = 0.125;
+  sbf.initial_mg = 1.5;
+  sbf.initial_cl = 147.8;
+  sbf.initial_oh = std::pow(10.0, 7.4 - 14.0) * 1e3;
+  auto nacl = common;
+  nacl.diffusivity_mg = 0.06273 * mm2_per_h;
+  nacl.film_breakdown_rate = breakdown(1e20);
+  nacl.film_beta = 0.2;
+  nacl.initial_cl = 145.4;
+  nacl.initial_oh = std::pow(10.0, 7.0 - 14.0) * 1e3;
+  const auto pure = physics::read_alloy("pure_mg");
+  expect_same(physics::corrosion_parameters(pure, "sbf"), sbf);
+  expect_same(physics::corrosion_parameters(pure, "nacl"), nacl);
+  // A medium alone is for pure Mg of the handbook's density until an alloy says otherwise.
+  EXPECT_DOUBLE_EQ(physics::read_medium("sbf").metal_mg, units::density_mg / units::molar_mass_mg);
+  const auto vivo = physics::read_medium("in_vivo");
   ASSERT_TRUE(vivo.buffer.has_value());
-  const auto b = physics::in_vivo_buffer();
-  EXPECT_DOUBLE_EQ(vivo.buffer->co2, b.co2);
-  EXPECT_DOUBLE_EQ(vivo.buffer->hco3, b.hco3);
-  EXPECT_DOUBLE_EQ(vivo.buffer->pka, b.pka);
-  EXPECT_DOUBLE_EQ(vivo.buffer->hydration_rate, b.hydration_rate);
-  EXPECT_DOUBLE_EQ(vivo.buffer->perfusion_rate, b.perfusion_rate);
-  EXPECT_DOUBLE_EQ(vivo.buffer->diffusivity_co2, b.diffusivity_co2);
-  EXPECT_DOUBLE_EQ(vivo.buffer->diffusivity_hco3, b.diffusivity_hco3);
+  const auto& b = *vivo.buffer;
+  EXPECT_DOUBLE_EQ(b.co2, 1.2);   // 0.0307 mM/mmHg × pCO₂ 40 mmHg (Guyton & Hall, ch. 31)
+  EXPECT_DOUBLE_EQ(b.hco3, 24.0); // arterial plasma, mM
+  EXPECT_DOUBLE_EQ(b.pka, 6.1);
+  EXPECT_DOUBLE_EQ(b.hydration_rate, 8.5);  // 8.5e3 L/(mol s) (Pinsent et al. 1956)
+  EXPECT_DOUBLE_EQ(b.perfusion_rate, 1e-3); // 1/s
+  EXPECT_DOUBLE_EQ(b.diffusivity_co2, 2.6e-9);
+  EXPECT_DOUBLE_EQ(b.diffusivity_hco3, 1.5e-9);
   // Its pH is the buffer's own equilibrium: [OH⁻] = [HCO₃⁻] / ([CO₂] 10^(14 − pKa)).
   EXPECT_NEAR(vivo.initial_oh, b.hco3 / (b.co2 * std::pow(10.0, 14.0 - b.pka) * 1e-3),
               3e-3 * vivo.initial_oh); // pH 7.4 printed with 2 decimals
@@ -94,31 +129,33 @@ TEST(CorrosionData, BadFilesAreNamed) {
       EXPECT_NE(message.find(part), std::string::npos) << message;
   };
   expect(error_of([&] {
-           (void)io::read_medium(variant("negative", "\"0.05 mm^2/h\"", "\"-0.05 mm^2/h\""));
+           (void)physics::read_medium(variant("negative", "\"0.05 mm^2/h\"", "\"-0.05 mm^2/h\""));
          }),
          {"negative.toml", "diffusivity_cl"});
-  expect(error_of([&] { (void)io::read_medium(variant("unitless", "\"7 1/h\"", "7")); }),
+  expect(error_of([&] { (void)physics::read_medium(variant("unitless", "\"7 1/h\"", "7")); }),
          {"unitless.toml", "film_formation_rate", "no unit"});
-  expect(error_of([&] { (void)io::read_medium(variant("typo", "film_beta", "film_betta")); }),
+  expect(error_of([&] { (void)physics::read_medium(variant("typo", "film_beta", "film_betta")); }),
          {"typo.toml", "film_betta", "unknown key"});
-  expect(error_of([&] { (void)io::read_medium(variant("acid", "ph = 7.4", "ph = 15")); }),
+  expect(error_of([&] { (void)physics::read_medium(variant("acid", "ph = 7.4", "ph = 15")); }),
          {"acid.toml", "ph"});
   expect(error_of([&] {
-           (void)io::read_medium(
+           (void)physics::read_medium(
                variant("closure", "\"mg_hydroxide_saturation\"", "\"capped at 10\""));
          }),
          {"closure.toml", "ph_closure", "mg_hydroxide_saturation"});
-  expect(error_of([&] { (void)io::read_medium("seawater"); }), {"seawater", "sbf", "nacl"});
+  expect(error_of([&] { (void)physics::read_medium("seawater"); }), {"seawater", "sbf", "nacl"});
   {
     const auto alloy = dir / "rubber.toml";
     std::ifstream in(std::filesystem::path(io::data_directory()) / "alloys" / "we43.toml");
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     text.replace(text.find("poisson_ratio = 0.27"), 20, "poisson_ratio = 0.5 ");
     std::ofstream(alloy) << text;
-    expect(error_of([&] { (void)io::read_alloy(alloy.string()); }),
+    expect(error_of([&] { (void)physics::read_alloy(alloy.string()); }),
            {"rubber.toml", "poisson_ratio"});
   }
-  expect(error_of([&] { (void)io::corrosion_parameters(io::read_alloy("pure_mg"), "in_vivo"); }),
+  expect(error_of([&] {
+           (void)physics::corrosion_parameters(physics::read_alloy("pure_mg"), "in_vivo");
+         }),
          {"pure Mg", "in_vivo", "nacl, sbf"});
   std::filesystem::remove_all(dir);
 }
@@ -130,7 +167,7 @@ TEST(Calibration, RecordedAlloyFitsReproduceTheirTargets) {
   for (const auto& entry : std::filesystem::directory_iterator(io::data_directory() / "alloys")) {
     if (entry.path().extension() != ".toml")
       continue;
-    const auto alloy = io::read_alloy(entry.path().string());
+    const auto alloy = physics::read_alloy(entry.path().string());
     for (const auto& c : alloy.calibrations) {
       if (c.target_speed <= 0)
         continue; // a factor taken from its source, not fitted
@@ -138,7 +175,7 @@ TEST(Calibration, RecordedAlloyFitsReproduceTheirTargets) {
       coupon.duration = c.duration;
       coupon.cell_size = c.cell_size;
       const double speed = physics::coupon_recession_speed(
-          MPI_COMM_WORLD, io::corrosion_parameters(alloy, c.medium), coupon);
+          MPI_COMM_WORLD, physics::corrosion_parameters(alloy, c.medium), coupon);
       EXPECT_NEAR(speed, c.target_speed, 2e-3 * c.target_speed)
           << alloy.name << " in " << c.medium << " (" << entry.path().filename() << ")";
       ++checked;
@@ -148,14 +185,14 @@ TEST(Calibration, RecordedAlloyFitsReproduceTheirTargets) {
 }
 
 TEST(Calibration, FittedFactorReproducesTheTargetRate) {
-  const auto p = physics::barzegari_sbf();
+  const auto p = physics::corrosion_parameters(physics::read_alloy("pure_mg"), "sbf");
   physics::CalibrationCoupon coupon;
   coupon.duration = 6 * 3600.0;
   coupon.cell_size = 25e-6; // resolves the layer (√(D t) = 45 µm): the rate grows as √f
   const double base = physics::coupon_recession_speed(MPI_COMM_WORLD, p, coupon);
   EXPECT_GT(base, 0.0);
   const auto fit = physics::calibrate_rate_factor(MPI_COMM_WORLD, p, 2.0 * base, coupon);
-  std::cerr << "base " << base * 1e3 * 365.25 * 86400 << " mm/year; factor " << fit.rate_factor
+  std::cerr << "base " << units::to_mm_per_year(base) << " mm/year; factor " << fit.rate_factor
             << " after " << fit.runs << " runs\n";
   EXPECT_NEAR(fit.speed, 2.0 * base, 1e-3 * 2.0 * base);
   EXPECT_GT(fit.rate_factor, 3.0); // diffusion-limited: twice the rate needs f ≈ 4
@@ -172,7 +209,7 @@ TEST(Calibration, FittedFactorReproducesTheTargetRate) {
 // to it alone (the same steps), a later one that of a separate run to within the time error
 // of stepping through the earlier time (rtol 2e-3 per step).
 TEST(Calibration, CouponDepthsOfOneRunMatchSeparateRuns) {
-  const auto p = physics::barzegari_sbf();
+  const auto p = physics::corrosion_parameters(physics::read_alloy("pure_mg"), "sbf");
   physics::CalibrationCoupon coupon;
   coupon.cell_size = 50e-6;
   const std::vector<double> times{3 * 3600.0, 12 * 3600.0};

@@ -16,9 +16,9 @@
 // medium turns alkaline. On 2 ranks the time series equals the one-rank series.
 #include <resorb/core/error.hpp>
 #include <resorb/core/mpi.hpp>
-#include <resorb/io/corrosion_data.hpp>
 #include <resorb/mesh/box.hpp>
 #include <resorb/meshes/geometries.hpp>
+#include <resorb/physics/alloy.hpp>
 #include <resorb/physics/corrosion.hpp>
 
 #include <gtest/gtest.h>
@@ -36,6 +36,12 @@
 using namespace resorb;
 
 namespace {
+
+/// Barzegari et al. 2021's calibrated set for pure Mg in @p medium ("sbf", "nacl"), from the
+/// data files (data/media, data/alloys/pure_mg.toml).
+physics::CorrosionParameters published(const char* medium) {
+  return physics::corrosion_parameters(physics::read_alloy("pure_mg"), medium);
+}
 
 constexpr double L = 8e-3, side = 0.25e-3, s0 = 2e-3;
 
@@ -256,7 +262,7 @@ TEST(Corrosion, LocalInterfaceSpeedFollowsTheLocalMedium) {
 }
 
 TEST(Corrosion, PublishedNaClChemistryConservesAndTurnsAlkaline) {
-  const auto p = physics::barzegari_nacl();
+  const auto p = published("nacl");
   const auto out = run(MPI_COMM_WORLD, 40, p, 3600.0);
   EXPECT_LT(out.balance, 1e-9);
   EXPECT_LT(out.position, s0); // metal dissolved
@@ -272,7 +278,7 @@ TEST(Corrosion, PublishedNaClChemistryConservesAndTurnsAlkaline) {
 // The stoichiometric OH⁻ balance: OH⁻ stays positive, its own bookkeeping closes, and what
 // entered at the metal is two OH⁻ per Mg dissolved (one step lagged: within 10 %).
 TEST(Corrosion, StoichiometricHydroxideIsBalanced) {
-  auto p = physics::barzegari_sbf();
+  auto p = published("sbf");
   p.hydroxide = physics::CorrosionParameters::Hydroxide::stoichiometric;
   const auto mesh = bar(MPI_COMM_WORLD, 40);
   physics::MagnesiumCorrosion model(mesh, "metal", p);
@@ -300,7 +306,7 @@ TEST(Corrosion, StoichiometricHydroxideIsBalanced) {
 TEST(Corrosion, BicarbonateBufferHoldsThePhUntilOverwhelmed) {
   // A slow source: pure Mg in SBF at 1e-4 of its Mg²⁺ diffusivity dissolves 1 % as fast.
   const auto slow_sbf = [] {
-    auto p = physics::barzegari_sbf();
+    auto p = published("sbf");
     p.hydroxide = physics::CorrosionParameters::Hydroxide::stoichiometric;
     // The buffer's own chemistry, read from the transported OH⁻ (the Mg(OH)₂ closure would
     // cap every figure here at SBF's 9.78).
@@ -310,7 +316,7 @@ TEST(Corrosion, BicarbonateBufferHoldsThePhUntilOverwhelmed) {
   };
   auto run_buffered = [&](double co2_scale) {
     auto p = slow_sbf();
-    p.buffer = physics::in_vivo_buffer();
+    p.buffer = *physics::read_medium("in_vivo").buffer;
     p.buffer->co2 *= co2_scale;
     p.buffer->hco3 *= co2_scale;
     p.initial_oh = 24.0 / (1.2 * std::pow(10.0, 14.0 - 6.1) * 1e-3); // pH 7.4
@@ -351,7 +357,7 @@ TEST(Corrosion, BicarbonateBufferHoldsThePhUntilOverwhelmed) {
 // The main job's chemistry (WE43 in vivo) on the bar for a day: no Newton failure with the
 // limiter; without it (the check that this test can fail) the failures return.
 TEST(Corrosion, NewtonConvergesWhereTheFilmSwitches) {
-  const auto p = io::corrosion_parameters(io::read_alloy("we43"), "in_vivo");
+  const auto p = physics::corrosion_parameters(physics::read_alloy("we43"), "in_vivo");
   const auto mesh = bar(MPI_COMM_WORLD, 40);
   auto failures = [&](bool limited) {
     physics::MagnesiumCorrosion model(mesh, "metal", p);
@@ -373,7 +379,7 @@ TEST(Corrosion, NewtonConvergesWhereTheFilmSwitches) {
 // The step after a switch: the film's error counts on its volume fraction s
 // (film_fraction_tolerance), not in mol/m³ as the dissolved species.
 TEST(Corrosion, FilmErrorIsMeasuredOnItsVolumeFraction) {
-  const auto p = io::corrosion_parameters(io::read_alloy("we43"), "in_vivo");
+  const auto p = physics::corrosion_parameters(physics::read_alloy("we43"), "in_vivo");
   const auto mesh = bar(MPI_COMM_WORLD, 10);
   physics::MagnesiumCorrosion model(mesh, "metal", p);
   const auto& film = model.transport().species()[3];
@@ -431,8 +437,8 @@ TEST(Corrosion, ImmersionPhLevelsOffAtMagnesiumHydroxideSaturation) {
     out.raw_ph = 14.0 + std::log10(mpi::max(mesh.comm(), high) * 1e-3);
     return out;
   };
-  const auto nacl = immerse(physics::barzegari_nacl());
-  const auto sbf = immerse(physics::barzegari_sbf());
+  const auto nacl = immerse(published("nacl"));
+  const auto sbf = immerse(published("sbf"));
   std::cerr << "24 h: NaCl pH " << nacl.end.ph_mean << " (raw " << nacl.raw_ph << "), H2 "
             << 8e6 * nacl.end.hydrogen_volume << " mL; SBF pH " << sbf.end.ph_mean << " (raw "
             << sbf.raw_ph << "), H2 " << 8e6 * sbf.end.hydrogen_volume << " mL\n";
@@ -464,7 +470,7 @@ TEST(Corrosion, BadInputIsNamed) {
   p.region_diffusivity = {{"bone", 0.5}}; // no such group
   expect([&] { physics::MagnesiumCorrosion m(mesh, "metal", p); }, "bone");
   p = stefan_parameters();
-  p.buffer = physics::in_vivo_buffer();
+  p.buffer = *physics::read_medium("in_vivo").buffer;
   p.buffer->perfusion_rate = -1e-3;
   expect([&] { physics::MagnesiumCorrosion m(mesh, "metal", p); }, "perfusion_rate");
   // A metal that fills the whole mesh has no surface in contact with a medium.

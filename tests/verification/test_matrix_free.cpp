@@ -7,12 +7,12 @@
 #include "expect_error.hpp"
 
 #include <resorb/core/mpi.hpp>
-#include <resorb/fem/matrix_free.hpp>
 #include <resorb/la/matrix_assembler.hpp>
 #include <resorb/mesh/box.hpp>
 #include <resorb/meshes/geometries.hpp>
 #include <resorb/physics/elasticity.hpp>
 #include <resorb/solvers/device_cg.hpp>
+#include <resorb/solvers/matrix_free.hpp>
 
 #include "reaction_diffusion_action.hpp"
 
@@ -104,10 +104,10 @@ void check_elasticity_apply(bool precompute) {
   const std::array<bool, 3> all{true, true, true}, xz{true, false, true};
   constraints.add(mesh.facet_tag("zmin"), all);
   constraints.add(mesh.facet_tag("xmax"), xz);
-  fem::MatrixFreeSettings settings;
+  solvers::MatrixFreeSettings settings;
   settings.precompute_geometry = precompute;
-  auto op = fem::MatrixFreeOperator::elasticity(problem.dofmap(), materials.lambda, materials.mu,
-                                                &constraints, settings);
+  auto op = solvers::MatrixFreeOperator::elasticity(problem.dofmap(), materials.lambda,
+                                                    materials.mu, &constraints, settings);
   EXPECT_EQ(op.block_size(), 3);
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
     const auto x = random_vector(problem.dofmap(), 3, seed);
@@ -168,7 +168,7 @@ TEST(MatrixFree, ReactionDiffusionApplyEqualsTheAssembledMatrix) {
   constraints.add(mesh.facet_tag("ymin"), on);
 
   for (const bool lumped : {true, false}) {
-    fem::ReactionDiffusionCoefficients k;
+    solvers::ReactionDiffusionCoefficients k;
     k.shift = 1.5 / 60.0;
     k.lumped_mass = lumped;
     k.diffusivity = diffusivity;
@@ -200,9 +200,9 @@ TEST(MatrixFree, ReactionDiffusionApplyEqualsTheAssembledMatrix) {
     assembler.end();
 
     for (const bool precompute : {true, false}) {
-      fem::MatrixFreeSettings settings;
+      solvers::MatrixFreeSettings settings;
       settings.precompute_geometry = precompute;
-      auto op = fem::MatrixFreeOperator::reaction_diffusion(dofmap, k, &constraints, settings);
+      auto op = solvers::MatrixFreeOperator::reaction_diffusion(dofmap, k, &constraints, settings);
       const auto x = random_vector(dofmap, 1, 5);
       auto y = la::create_ghosted_vector(dofmap, 1);
       auto ref = la::create_ghosted_vector(dofmap, 1);
@@ -334,45 +334,45 @@ TEST(MatrixFree, BadInputIsNamed) {
   // Checked on every rank: the rank with the bad cell names it, the others throw it too
   // (instead of waiting in the operator's collective set-up).
   expect_error<InputError>(
-      [&] { (void)fem::MatrixFreeOperator::elasticity(p1, materials.lambda, mu, nullptr); },
+      [&] { (void)solvers::MatrixFreeOperator::elasticity(p1, materials.lambda, mu, nullptr); },
       "need μ > 0");
   expect_error<InputError>(
       [&] {
-        (void)fem::MatrixFreeOperator::elasticity(p1, std::span(materials.lambda).first(0),
-                                                  materials.mu, nullptr);
+        (void)solvers::MatrixFreeOperator::elasticity(p1, std::span(materials.lambda).first(0),
+                                                      materials.mu, nullptr);
       },
       "Lamé parameters for");
   std::vector<double> d(static_cast<std::size_t>(mesh.num_cells()), 1e-9);
-  fem::ReactionDiffusionCoefficients k;
+  solvers::ReactionDiffusionCoefficients k;
   k.diffusivity = d;
   expect_error<InputError>(
-      [&] { (void)fem::MatrixFreeOperator::reaction_diffusion(p2, k, nullptr); },
+      [&] { (void)solvers::MatrixFreeOperator::reaction_diffusion(p2, k, nullptr); },
       "the operator is P1");
   if (!d.empty())
     d[0] = -1e-9;
   expect_error<InputError>(
-      [&] { (void)fem::MatrixFreeOperator::reaction_diffusion(p1, k, nullptr); },
+      [&] { (void)solvers::MatrixFreeOperator::reaction_diffusion(p1, k, nullptr); },
       "negative diffusivity");
   // No mass and no diffusion: a zero diagonal, which Jacobi scaling cannot invert.
   std::fill(d.begin(), d.end(), 0.0);
-  auto singular = fem::MatrixFreeOperator::reaction_diffusion(p1, k, nullptr);
+  auto singular = solvers::MatrixFreeOperator::reaction_diffusion(p1, k, nullptr);
   auto b = la::create_ghosted_vector(p1, 1), x = la::create_ghosted_vector(p1, 1);
   expect_error<SolverError>([&] { (void)solvers::solve_device_cg(singular, b.get(), x.get()); },
                             "diagonal entries of the operator are not positive");
   expect_error<InputError>([] { (void)parse_execution_space("tpu"); }, "unknown device \"tpu\"");
   const std::vector<double> positive(static_cast<std::size_t>(mesh.num_cells()), 1e-9);
-  fem::ReactionDiffusionCoefficients plain;
+  solvers::ReactionDiffusionCoefficients plain;
   plain.diffusivity = positive;
-  auto diffusion = fem::MatrixFreeOperator::reaction_diffusion(p1, plain, nullptr);
+  auto diffusion = solvers::MatrixFreeOperator::reaction_diffusion(p1, plain, nullptr);
   expect_error<Error>([&] { diffusion.set_lame_parameters(materials.lambda, materials.mu); },
                       "no per-cell coefficient pair");
   if (!cuda_available()) {
-    fem::MatrixFreeSettings settings;
+    solvers::MatrixFreeSettings settings;
     settings.space = ExecutionSpace::cuda;
     expect_error<InputError>(
         [&] {
-          (void)fem::MatrixFreeOperator::elasticity(p1, materials.lambda, materials.mu, nullptr,
-                                                    settings);
+          (void)solvers::MatrixFreeOperator::elasticity(p1, materials.lambda, materials.mu, nullptr,
+                                                        settings);
         },
         "device = \"cuda\" was asked for");
   }
@@ -389,12 +389,12 @@ TEST(MatrixFreeCuda, DeviceApplyAndSolveMatchTheHost) {
   fem::DirichletConstraints constraints(dofmap, 3);
   const std::array<bool, 3> all{true, true, true};
   constraints.add(mesh.facet_tag("zmin"), all);
-  fem::MatrixFreeSettings gpu;
+  solvers::MatrixFreeSettings gpu;
   gpu.space = ExecutionSpace::cuda;
   auto host =
-      fem::MatrixFreeOperator::elasticity(dofmap, materials.lambda, materials.mu, &constraints);
-  auto device = fem::MatrixFreeOperator::elasticity(dofmap, materials.lambda, materials.mu,
-                                                    &constraints, gpu);
+      solvers::MatrixFreeOperator::elasticity(dofmap, materials.lambda, materials.mu, &constraints);
+  auto device = solvers::MatrixFreeOperator::elasticity(dofmap, materials.lambda, materials.mu,
+                                                        &constraints, gpu);
   const auto x = random_vector(dofmap, 3, 3);
   auto y = la::create_ghosted_vector(dofmap, 3), ref = la::create_ghosted_vector(dofmap, 3);
   host.apply(x.get(), ref.get());

@@ -3,7 +3,7 @@
 // days; this is its first quarter day at the same resolution).
 #include "expect_error.hpp"
 
-#include <resorb/io/corrosion_data.hpp>
+#include <resorb/physics/alloy.hpp>
 #include <resorb/scaffold/recession_check.hpp>
 
 #include <fmt/format.h>
@@ -14,8 +14,8 @@
 using namespace resorb;
 
 TEST(RecessionCheck, RecessionModelRemovesTheMetalTheCorrosionModelDissolves) {
-  const auto alloy = io::read_alloy("we43");
-  const auto parameters = io::corrosion_parameters(alloy, "in_vivo");
+  const auto alloy = physics::read_alloy("we43");
+  const auto parameters = physics::corrosion_parameters(alloy, "in_vivo");
   scaffold::Design design; // skeletal gyroid
   design.porosity = 0.7;
   design.cell_size = 1.5e-3;
@@ -51,7 +51,7 @@ TEST(RecessionCheck, RecessionModelRemovesTheMetalTheCorrosionModelDissolves) {
 }
 
 TEST(RecessionCheck, BadInputIsNamed) {
-  const auto parameters = io::corrosion_parameters(io::read_alloy("we43"), "in_vivo");
+  const auto parameters = physics::corrosion_parameters(physics::read_alloy("we43"), "in_vivo");
   scaffold::Design design;
   test_support::expect_input_error(
       [&] {

@@ -2,6 +2,7 @@
 /// @file
 /// Node (DOF) numbering of P1/P2 Lagrange spaces on a distributed mesh.
 
+#include "resorb/la/node_layout.hpp"
 #include "resorb/mesh/tet_mesh.hpp"
 
 #include <span>
@@ -38,6 +39,9 @@ public:
   }
   /// Physical coordinates of the local nodes, 3 per node, metres.
   [[nodiscard]] std::span<const double> node_coordinates() const { return node_coordinates_; }
+  /// The node numbering and cell nodes, as PETSc objects are laid out by them (la/).
+  // NOLINTNEXTLINE(google-explicit-constructor): a DofMap is a node layout and more
+  operator la::NodeLayout() const { return {map_, cell_nodes_, nodes_per_cell_}; }
   /// Node of local mesh vertex @p v.
   [[nodiscard]] LocalIndex vertex_node(LocalIndex v) const {
     return vertex_to_node_[static_cast<std::size_t>(v)];

@@ -30,12 +30,12 @@ public:
   /// Creates the matrix (see create_matrix(); type @p default_type unless PETSc options under
   /// @p options_prefix choose another) with full blocks and the scatter map.
   /// Collective.
-  MatrixAssembler(const fem::DofMap& dofmap, int block_size, const char* options_prefix = nullptr,
+  MatrixAssembler(const NodeLayout& dofmap, int block_size, const char* options_prefix = nullptr,
                   const char* default_type = MATAIJ);
   /// As above, storing between distinct nodes only what @p coupling flags (AIJ types).
   /// Element matrices keep their dense layout; their entries outside the coupling must be
   /// zero and are not read. Collective.
-  MatrixAssembler(const fem::DofMap& dofmap, const BlockCoupling& coupling,
+  MatrixAssembler(const NodeLayout& dofmap, const BlockCoupling& coupling,
                   const char* options_prefix = nullptr, const char* default_type = MATAIJ);
   ~MatrixAssembler();
   MatrixAssembler(const MatrixAssembler&) = delete;
@@ -63,7 +63,7 @@ private:
   void access_arrays(bool open);            // get (open) or restore the value arrays of both parts
   void add_blocks(const LocalIndex* nodes, const std::int32_t* offsets, const double* ke);
 
-  const fem::DofMap& dofmap_;
+  NodeLayout dofmap_; // views the DofMap it was made from, which must outlive this
   int block_size_;
   BlockCoupling coupling_; // what the matrix stores between distinct nodes
   Matrix matrix_;

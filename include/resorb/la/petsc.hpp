@@ -1,9 +1,10 @@
 #pragma once
 /// @file
-/// RAII ownership of PETSc objects and creation of matrices/vectors laid out by a DofMap.
+/// RAII ownership of PETSc objects and creation of matrices/vectors laid out by a NodeLayout
+/// (a fem::DofMap converts to one).
 
-#include "resorb/fem/dof_map.hpp"
 #include "resorb/la/block_coupling.hpp"
+#include "resorb/la/node_layout.hpp"
 
 #include <petscksp.h>
 
@@ -70,14 +71,14 @@ struct NodeSparsity {
 
 /// Exact block sparsity of the node graph of @p dofmap, including couplings that only
 /// other ranks' cells create (exchanged with the owners). Collective.
-[[nodiscard]] NodeSparsity node_sparsity(const fem::DofMap& dofmap);
+[[nodiscard]] NodeSparsity node_sparsity(const NodeLayout& dofmap);
 
 /// Creates a matrix for @p block_size DOFs per node with exact preallocation, the full
 /// sparsity pattern inserted (explicit zeros, final assembly) and a local-to-global mapping,
 /// so that MatSetValuesBlockedLocal() takes local node indices and no later insertion can
 /// allocate. The type is @p default_type (AIJ unless given) unless PETSc options (prefix
 /// @p options_prefix) say otherwise (e.g. `-mat_type baij`). Collective.
-[[nodiscard]] Matrix create_matrix(const fem::DofMap& dofmap, int block_size,
+[[nodiscard]] Matrix create_matrix(const NodeLayout& dofmap, int block_size,
                                    const char* options_prefix = nullptr,
                                    const char* default_type = MATAIJ);
 
@@ -85,7 +86,7 @@ struct NodeSparsity {
 /// flags (a node's own block is always full). The reduced pattern needs scalar storage: it
 /// is used when the matrix type is (Seq|MPI)AIJ, and full blocks are stored for any other
 /// type that PETSc options select. Collective.
-[[nodiscard]] Matrix create_matrix(const fem::DofMap& dofmap, const BlockCoupling& coupling,
+[[nodiscard]] Matrix create_matrix(const NodeLayout& dofmap, const BlockCoupling& coupling,
                                    const char* options_prefix = nullptr,
                                    const char* default_type = MATAIJ);
 
@@ -102,7 +103,7 @@ NullSpace set_rigid_body_near_null_space(Mat a, std::span<const double> coordina
 
 /// Creates a ghosted vector (owned entries, then ghost entries in the local form) for
 /// @p block_size DOFs per node of @p dofmap.
-[[nodiscard]] Vector create_ghosted_vector(const fem::DofMap& dofmap, int block_size);
+[[nodiscard]] Vector create_ghosted_vector(const NodeLayout& dofmap, int block_size);
 
 /// Copies owned values to the ghost entries of every rank (VecGhostUpdate forward INSERT).
 void update_ghosts(Vec v);

@@ -54,7 +54,7 @@ namespace resorb::physics {
 /// [HCO₃⁻] / ([CO₂][OH⁻]) = 10^(14 − pKa) L/mol (the model's pH = 14 + log₁₀[OH⁻]), and
 /// perfusion that relaxes CO₂ and HCO₃⁻ towards their blood values at a rate k_p. It holds
 /// the pH near 14 + log₁₀(hco3 / (co2 · 10^(14 − pKa)) mol/L) = 7.4 until the OH⁻ source
-/// outruns the CO₂ supply. Defaults and sources in corrosion.cpp (in_vivo_buffer()).
+/// outruns the CO₂ supply. Body-fluid values with their sources: data/media/in_vivo.toml.
 struct BicarbonateBuffer {
   double co2 = 0.0;              ///< dissolved CO₂ of blood, mol/m³
   double hco3 = 0.0;             ///< HCO₃⁻ of blood, mol/m³
@@ -66,9 +66,6 @@ struct BicarbonateBuffer {
   /// Throws InputError naming the parameter when one is non-physical.
   void validate(const std::string& name) const;
 };
-
-/// Body-fluid values of the buffer (blood gas and physiology sources in corrosion.cpp).
-[[nodiscard]] BicarbonateBuffer in_vivo_buffer();
 
 /// Parameters of the model, SI units (concentrations mol/m³, diffusivities m²/s).
 struct CorrosionParameters {
@@ -132,12 +129,6 @@ struct CorrosionParameters {
 /// w = (2 K_sp)^(1/3) = 0.224 mol/m³, pH 10.35.
 [[nodiscard]] double saturation_hydroxide(double background_mg, double solubility_product);
 
-/// Barzegari et al. 2021's calibrated set for pure Mg in simulated body fluid, converted
-/// to SI (sources and conversions in corrosion.cpp).
-[[nodiscard]] CorrosionParameters barzegari_sbf();
-/// Barzegari et al. 2021's calibrated set for pure Mg in 0.85 % NaCl.
-[[nodiscard]] CorrosionParameters barzegari_nacl();
-
 /// The corrosion model on a mesh whose cell group @p metal_group is the implant.
 class MagnesiumCorrosion final : public CorrosionModel {
 public:
@@ -191,7 +182,8 @@ public:
   /// of node a's lumped volume), so the interface condition is (ρ − c_a) V = flux, and the
   /// Mg²⁺ that raising c_a puts on the medium's side is dissolved from the metal at the next
   /// step. Collective.
-  void set_stress(std::span<const double> cell_hydrostatic_stress);
+  void set_stress(std::span<const double> cell_hydrostatic_stress) override;
+  [[nodiscard]] bool supports_stress() const override { return true; }
   /// Radius (m) over which the surface's flux density is smoothed into local interface
   /// speeds (default: four of the longest edges of the metal cells on its surface); 0 moves the
   /// whole surface at its mean speed.

@@ -3,27 +3,26 @@
 /// What every corrosion model offers: stepping in time, the same derived figures, fields for
 /// a viewer and the metal left in each cell (for coupling to the mechanics). The config's
 /// `[corrosion] model` picks one; callers only see this interface.
+#include "resorb/core/conversions.hpp"
 #include "resorb/fem/field.hpp"
 #include "resorb/physics/transport.hpp"
 
 #include <cmath>
 
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
 namespace resorb::physics {
 
-/// Molar mass of magnesium, kg/mol.
-inline constexpr double molar_mass_mg = 24.305e-3;
+/// Molar mass of magnesium, kg/mol (units::molar_mass_mg).
+inline constexpr double molar_mass_mg = units::molar_mass_mg;
 
 /// Volume (m³) of @p moles of ideal gas at body temperature (37 °C) and 1 atm: the H₂ that
 /// @p moles of dissolved Mg release (Mg + 2 H₂O → Mg(OH)₂ + H₂, one H₂ per Mg).
 [[nodiscard]] constexpr double hydrogen_volume_at_body_temperature(double moles) {
-  constexpr double gas_constant = 8.314462618; // J/(mol·K)
-  constexpr double body_temperature = 310.15;  // K
-  constexpr double atmosphere = 101325.0;      // Pa
-  return moles * gas_constant * body_temperature / atmosphere;
+  return units::gas_volume_at_body_temperature(moles);
 }
 
 /// Drive of Mg(OH)₂ precipitation, from the hydroxide's relative supersaturation
@@ -93,9 +92,8 @@ inline bool limit_hydroxide_step(const double* old, double* updated, double solu
 /// Mechanochemistry of Materials, Cambridge Int. Sci. Publ., 1998; applied to Mg implants
 /// e.g. by Gastaldi et al., J. Mech. Behav. Biomed. Mater. 4:352, 2011).
 [[nodiscard]] inline double gutman_factor(double hydrostatic_stress, double molar_volume,
-                                          double temperature = 310.15) {
-  constexpr double gas_constant = 8.314462618; // J/(mol·K)
-  return std::exp(hydrostatic_stress * molar_volume / (gas_constant * temperature));
+                                          double temperature = units::body_temperature) {
+  return std::exp(hydrostatic_stress * molar_volume / (units::gas_constant * temperature));
 }
 
 /// Figures of a corrosion model's current state, the same for every model.
@@ -147,6 +145,12 @@ public:
   /// Mg(OH)₂ film) fills; zeros for models without a film. The mechanics gives that part
   /// the film's modulus (DegradingImplant::set_film()).
   [[nodiscard]] virtual std::vector<double> film_fraction() const;
+  /// Whether the model's dissolution can feel the metal's stress (set_stress()).
+  [[nodiscard]] virtual bool supports_stress() const { return false; }
+  /// Stress-assisted dissolution from the next step on: @p cell_hydrostatic_stress (Pa, one
+  /// per owned cell, the metal's own hydrostatic stress). Collective.
+  /// @throws InputError for a model that does not support it (supports_stress())
+  virtual void set_stress(std::span<const double> cell_hydrostatic_stress);
 
   /// Stores the model's state under @p prefix (Checkpoint): what a resumed run needs to take
   /// the very steps this one would have taken.

@@ -13,11 +13,11 @@
 #include "resorb/fem/dof_map.hpp"
 #include "resorb/fem/field.hpp"
 #include "resorb/fem/lagrange.hpp"
-#include "resorb/fem/matrix_free.hpp"
 #include "resorb/la/matrix_assembler.hpp"
 #include "resorb/la/petsc.hpp"
 #include "resorb/physics/material.hpp"
 #include "resorb/solvers/linear_solver.hpp"
+#include "resorb/solvers/matrix_free.hpp"
 
 #include <array>
 #include <functional>
@@ -86,7 +86,7 @@ public:
   /// (p-multigrid or not); later calls reuse them.
   /// @throws SolverError when the solve does not converge
   /// With settings.matrix_free or settings.device = cuda no matrix is assembled: the
-  /// operator is fem::MatrixFreeOperator and the solver solvers::solve_device_cg (or PETSc's
+  /// operator is solvers::MatrixFreeOperator and the solver solvers::solve_device_cg (or PETSc's
   /// KSP on its MATSHELL when settings.pc_type names a point-wise preconditioner).
   /// @throws InputError when a cell has no material
   solvers::SolveReport solve(const solvers::LinearSolverSettings& settings = {});
@@ -172,7 +172,7 @@ private:
   std::unique_ptr<solvers::LinearSolver> solver_; // kept for re-solves with the same settings
   // The matrix-free operator, kept on its device across solves; rebuilt when constraints
   // change or the space does, its Lamé parameters refreshed otherwise.
-  std::unique_ptr<fem::MatrixFreeOperator> matrix_free_;
+  std::unique_ptr<solvers::MatrixFreeOperator> matrix_free_;
   bool matrix_free_stale_ = true;
   solvers::LinearSolverSettings solver_settings_; // what solver_ was built with
   bool solved_ = false;                           // u_ holds a solution (a re-solve's guess)

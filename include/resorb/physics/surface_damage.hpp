@@ -76,8 +76,8 @@ struct SurfaceDamageParameters {
   std::uint64_t seed = 0; ///< seed of the pitting factors
   bool inherit_pitting =
       true; ///< a newly exposed cell takes over the λ of the cell that exposed it
-  /// Mg content of the metal, mol/m³: pure Mg, 1738 kg/m³ / M_Mg.
-  double metal_mg = 1738.0 / molar_mass_mg;
+  /// Mg content of the metal, mol/m³: pure Mg (units::density_mg / M_Mg).
+  double metal_mg = units::density_mg / units::molar_mass_mg;
   /// Largest damage increase of a cell in one step (in (0, 1]); the damage is exact anyway,
   /// this only sets how often the coupled transport sees the state.
   double max_damage_increment = 0.2;
@@ -105,7 +105,7 @@ struct SurfaceDamageParameters {
 /// Recession speed (m/s) of a corrosion rate given as penetration in mm/year (Julian year,
 /// 365.25 days): e.g. 1 mm/year = 3.169e-11 m/s.
 [[nodiscard]] constexpr double recession_speed_from_mm_per_year(double mm_per_year) {
-  return mm_per_year * 1e-3 / (365.25 * 86400.0);
+  return units::from_mm_per_year(mm_per_year);
 }
 
 /// Number of metal cells in each state, over all ranks.

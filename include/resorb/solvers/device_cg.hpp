@@ -18,8 +18,8 @@
 /// applications per iteration saved.
 
 #include "resorb/core/execution_space.hpp"
-#include "resorb/fem/matrix_free.hpp"
 #include "resorb/solvers/linear_solver.hpp"
+#include "resorb/solvers/matrix_free.hpp"
 
 namespace resorb::solvers {
 
@@ -45,7 +45,7 @@ struct DeviceCgReport {
 /// operator's owned layout). Collective.
 /// @throws SolverError when the residual does not reach the tolerance in max_iterations, or
 ///   when the operator is not positive definite along a search direction
-DeviceCgReport solve_device_cg(fem::MatrixFreeOperator& op, Vec b, Vec x,
+DeviceCgReport solve_device_cg(solvers::MatrixFreeOperator& op, Vec b, Vec x,
                                const DeviceCgSettings& settings = {});
 
 } // namespace resorb::solvers

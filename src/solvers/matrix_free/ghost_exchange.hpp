@@ -10,7 +10,7 @@
 
 #include <vector>
 
-namespace resorb::fem::impl {
+namespace resorb::solvers::impl {
 
 /// Owned → ghost copies and ghost → owner sums of local-form arrays.
 class GhostExchange {
@@ -39,4 +39,4 @@ private:
   std::vector<double> owned_host_, ghost_host_;
 };
 
-} // namespace resorb::fem::impl
+} // namespace resorb::solvers::impl

@@ -1,5 +1,6 @@
-#include "resorb/io/corrosion_data.hpp"
+#include "resorb/physics/alloy.hpp"
 
+#include "resorb/io/data_files.hpp"
 #include "resorb/physics/corrosion_model.hpp"
 
 #include "io/toml_reader.hpp"
@@ -10,7 +11,11 @@
 #include <cmath>
 #include <cstdlib>
 
-namespace resorb::io {
+namespace resorb::physics {
+
+using io::locate_data_file;
+using io::parse_toml_file;
+using io::Reader;
 
 namespace {
 
@@ -37,39 +42,11 @@ double required(const Reader& r, const toml::table& t, const std::string& prefix
 
 } // namespace
 
-std::filesystem::path locate_data_file(const std::string& name_or_path, const std::string& kind,
-                                       const std::string& what) {
-  const bool is_path = name_or_path.find('/') != std::string::npos ||
-                       std::filesystem::path(name_or_path).extension() == ".toml";
-  const auto path = is_path ? std::filesystem::path(name_or_path)
-                            : data_directory() / kind / (name_or_path + ".toml");
-  if (!std::filesystem::exists(path)) {
-    std::vector<std::string> known;
-    if (!is_path && std::filesystem::is_directory(data_directory() / kind))
-      for (const auto& entry : std::filesystem::directory_iterator(data_directory() / kind))
-        if (entry.path().extension() == ".toml")
-          known.push_back(entry.path().stem().string());
-    std::sort(known.begin(), known.end());
-    throw InputError(
-        fmt::format("{} '{}' not found ({}){}", what, name_or_path, path.string(),
-                    known.empty() ? "" : fmt::format("; known: {}", fmt::join(known, ", "))));
-  }
-  return path;
-}
-
-std::filesystem::path data_directory() {
-  if (const char* env = std::getenv("RESORB_DATA_DIR"); env != nullptr && *env != '\0')
-    return env;
-  if (std::filesystem::is_directory(RESORB_INSTALLED_DATA_DIR))
-    return RESORB_INSTALLED_DATA_DIR;
-  return RESORB_SOURCE_DATA_DIR;
-}
-
 double Alloy::metal_mg() const {
-  return density * mg_mass_fraction / physics::molar_mass_mg;
+  return density * mg_mass_fraction / molar_mass_mg;
 }
 
-physics::CorrosionParameters read_medium(const std::string& name_or_path) {
+CorrosionParameters read_medium(const std::string& name_or_path) {
   const auto path = locate_data_file(name_or_path, "media", "medium");
   const Reader r(path.string());
   const auto root = parse_toml_file(path);
@@ -78,7 +55,7 @@ physics::CorrosionParameters read_medium(const std::string& name_or_path) {
                "film_formation_rate", "film_breakdown_rate", "film_beta", "film_porosity",
                "film_tortuosity", "film_capacity", "mg_saturation", "magnesium", "chloride", "ph",
                "hydroxide", "ph_closure", "buffer"});
-  physics::CorrosionParameters p;
+  CorrosionParameters p;
   p.name = text(r, root, "name");
   (void)text(r, root, "source");
   auto get = [&](const char* key, const Dimension& dim) { return required(r, root, "", key, dim); };
@@ -101,22 +78,21 @@ physics::CorrosionParameters read_medium(const std::string& name_or_path) {
   const auto hydroxide = text(r, root, "hydroxide");
   if (hydroxide != "published" && hydroxide != "stoichiometric")
     r.fail("hydroxide", "must be \"published\" or \"stoichiometric\"");
-  p.hydroxide = hydroxide == "published" ? physics::CorrosionParameters::Hydroxide::published
-                                         : physics::CorrosionParameters::Hydroxide::stoichiometric;
+  p.hydroxide = hydroxide == "published" ? CorrosionParameters::Hydroxide::published
+                                         : CorrosionParameters::Hydroxide::stoichiometric;
   if (root.get("ph_closure")) {
     const auto closure = text(r, root, "ph_closure");
     if (closure != "mg_hydroxide_saturation" && closure != "none")
       r.fail("ph_closure", "must be \"mg_hydroxide_saturation\" or \"none\"");
-    p.ph_closure = closure == "none"
-                       ? physics::CorrosionParameters::PhClosure::none
-                       : physics::CorrosionParameters::PhClosure::mg_hydroxide_saturation;
+    p.ph_closure = closure == "none" ? CorrosionParameters::PhClosure::none
+                                     : CorrosionParameters::PhClosure::mg_hydroxide_saturation;
   }
   if (const auto* b = root.get("buffer")) {
     const auto& t = r.table(b, "buffer");
     r.only_keys(t, "buffer",
                 {"co2", "hco3", "pka", "hydration_rate", "perfusion_rate", "diffusivity_co2",
                  "diffusivity_hco3"});
-    physics::BicarbonateBuffer buffer;
+    BicarbonateBuffer buffer;
     buffer.co2 = required(r, t, "buffer", "co2", dim::concentration);
     buffer.hco3 = required(r, t, "buffer", "hco3", dim::concentration);
     buffer.pka = required(r, t, "buffer", "pka", dim::dimensionless);
@@ -126,8 +102,8 @@ physics::CorrosionParameters read_medium(const std::string& name_or_path) {
     buffer.diffusivity_hco3 = required(r, t, "buffer", "diffusivity_hco3", dim::diffusivity);
     p.buffer = buffer;
   }
-  // Pure Mg until an alloy says otherwise (Barzegari's ρ_Mg = 1735 kg/m³).
-  p.metal_mg = 1735.0 / physics::molar_mass_mg;
+  // Pure Mg until an alloy says otherwise (corrosion_parameters()).
+  p.metal_mg = units::density_mg / units::molar_mass_mg;
   try {
     p.validate();
   } catch (const InputError& e) {
@@ -189,9 +165,12 @@ Alloy read_alloy(const std::string& name_or_path) {
   return a;
 }
 
-physics::CorrosionParameters corrosion_parameters(const Alloy& alloy,
-                                                  const std::string& medium_name) {
-  auto p = read_medium(medium_name);
+CorrosionParameters corrosion_parameters(const Alloy& alloy, const std::string& medium_name) {
+  return corrosion_parameters(alloy, read_medium(medium_name), medium_name);
+}
+
+CorrosionParameters corrosion_parameters(const Alloy& alloy, CorrosionParameters p,
+                                         const std::string& medium_name) {
   const auto medium_key = std::filesystem::path(medium_name).stem().string();
   std::string known;
   for (const auto& c : alloy.calibrations) {
@@ -205,8 +184,8 @@ physics::CorrosionParameters corrosion_parameters(const Alloy& alloy,
     known += (known.empty() ? "" : ", ") + c.medium;
   }
   throw InputError(fmt::format("alloy '{}' has no calibration for medium '{}' (it has: {}); fit "
-                               "one with physics::calibrate_rate_factor and add it to its file",
+                               "one with calibrate_rate_factor and add it to its file",
                                alloy.name, medium_key, known.empty() ? "none" : known));
 }
 
-} // namespace resorb::io
+} // namespace resorb::physics

@@ -1,10 +1,9 @@
-#include "resorb/io/mesh_config.hpp"
+#include "resorb/simulation/mesh_case.hpp"
 
 #include "resorb/core/error.hpp"
 #include "resorb/core/units.hpp"
 
-#include "io/bone_material_table.hpp"
-#include "io/toml_reader.hpp"
+#include "simulation/case_sections.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -15,7 +14,7 @@
 #include <set>
 #include <sstream>
 
-namespace resorb::io {
+namespace resorb::simulation {
 namespace {
 
 std::string trim(std::string_view s) {
@@ -269,4 +268,4 @@ LabelMeshConfig read_label_mesh_config(const std::filesystem::path& path) {
   return c;
 }
 
-} // namespace resorb::io
+} // namespace resorb::simulation

@@ -1,10 +1,10 @@
-#include "resorb/io/scaffold_config.hpp"
+#include "resorb/simulation/scaffold_case.hpp"
 
-#include "io/toml_reader.hpp"
+#include "simulation/case_sections.hpp"
 
 #include <cmath>
 
-namespace resorb::io {
+namespace resorb::simulation {
 namespace {
 
 const toml::array& array_of(const Reader& r, const toml::node* node, const std::string& key,
@@ -150,4 +150,4 @@ ScaffoldConfig read_scaffold_config(const std::filesystem::path& path) {
   return c;
 }
 
-} // namespace resorb::io
+} // namespace resorb::simulation

@@ -1,6 +1,6 @@
 #pragma once
 // Runs a functor over an index range in an execution space: the host loop, or one CUDA thread
-// per index (src/fem/matrix_free/cuda_execution.cu instantiates the launches for the
+// per index (src/solvers/matrix_free/cuda_execution.cu instantiates the launches for the
 // functors of kernels/). Device memory and copies counted in a TransferLog.
 
 #include "resorb/core/error.hpp"
@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-namespace resorb::fem::impl {
+namespace resorb::solvers::impl {
 
 #if RESORB_HAVE_CUDA
 /// Launches f(i) for i in [0, n) on the current CUDA device (default stream; it does not
@@ -174,4 +174,4 @@ private:
   T* data_ = nullptr;
 };
 
-} // namespace resorb::fem::impl
+} // namespace resorb::solvers::impl

@@ -14,15 +14,15 @@
 #include <optional>
 #include <utility>
 
-namespace resorb::fem::impl {
+namespace resorb::solvers::impl {
 
 /// A linear operator on local-form vectors in an execution space.
 class DeviceOperator {
 public:
   /// Operator on @p dofmap's nodes with @p block_size values per node and @p constraints
   /// eliminated (may be null). Collective.
-  DeviceOperator(const DofMap& dofmap, int block_size, const DirichletConstraints* constraints,
-                 ExecutionSpace space);
+  DeviceOperator(const fem::DofMap& dofmap, int block_size,
+                 const fem::DirichletConstraints* constraints, ExecutionSpace space);
   virtual ~DeviceOperator() = default;
   DeviceOperator(const DeviceOperator&) = delete;
   DeviceOperator& operator=(const DeviceOperator&) = delete;
@@ -36,7 +36,7 @@ public:
   /// Where it runs.
   [[nodiscard]] ExecutionSpace space() const { return space_; }
   /// The node numbering.
-  [[nodiscard]] const DofMap& dofmap() const { return dofmap_; }
+  [[nodiscard]] const fem::DofMap& dofmap() const { return dofmap_; }
   /// Copies made so far.
   [[nodiscard]] TransferLog& log() { return log_; }
   /// Copies made so far.
@@ -77,7 +77,7 @@ protected:
   void finish_setup();
 
 private:
-  const DofMap& dofmap_;
+  const fem::DofMap& dofmap_;
   int block_size_;
   ExecutionSpace space_;
   LocalIndex owned_, local_;
@@ -90,4 +90,4 @@ private:
   std::optional<std::pair<DeviceArray<double>, DeviceArray<double>>> work_;
 };
 
-} // namespace resorb::fem::impl
+} // namespace resorb::solvers::impl

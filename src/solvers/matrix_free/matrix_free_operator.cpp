@@ -1,4 +1,4 @@
-#include "resorb/fem/matrix_free.hpp"
+#include "resorb/solvers/matrix_free.hpp"
 
 #include "cell_apply.hpp"
 #include "device_operator.hpp"
@@ -16,7 +16,7 @@
 #include <optional>
 #include <string>
 
-namespace resorb::fem {
+namespace resorb::solvers {
 
 namespace impl {
 namespace {
@@ -58,7 +58,7 @@ struct GeometryStorage<kernels::RecomputedGeometry> {
 template <class Action>
 class CellActionOperator : public DeviceOperator {
 protected:
-  CellActionOperator(const DofMap& dofmap, const DirichletConstraints* constraints,
+  CellActionOperator(const fem::DofMap& dofmap, const fem::DirichletConstraints* constraints,
                      ExecutionSpace space)
       : DeviceOperator(dofmap, Action::block_size, constraints, space),
         nodes_(space, dofmap.cell_nodes(), log()) {}
@@ -82,8 +82,8 @@ template <class Element, class Geometry>
 class ElasticityOperator final
     : public CellActionOperator<kernels::ElasticityAction<Element, Geometry>> {
 public:
-  ElasticityOperator(const DofMap& dofmap, std::span<const double> lambda,
-                     std::span<const double> mu, const DirichletConstraints* constraints,
+  ElasticityOperator(const fem::DofMap& dofmap, std::span<const double> lambda,
+                     std::span<const double> mu, const fem::DirichletConstraints* constraints,
                      ExecutionSpace space)
       : CellActionOperator<kernels::ElasticityAction<Element, Geometry>>(dofmap, constraints,
                                                                          space),
@@ -109,8 +109,8 @@ template <class Geometry>
 class ReactionDiffusionOperator final
     : public CellActionOperator<kernels::ReactionDiffusionAction<Geometry>> {
 public:
-  ReactionDiffusionOperator(const DofMap& dofmap, const ReactionDiffusionCoefficients& k,
-                            const DirichletConstraints* constraints, ExecutionSpace space)
+  ReactionDiffusionOperator(const fem::DofMap& dofmap, const ReactionDiffusionCoefficients& k,
+                            const fem::DirichletConstraints* constraints, ExecutionSpace space)
       : CellActionOperator<kernels::ReactionDiffusionAction<Geometry>>(dofmap, constraints, space),
         geometry_(dofmap.mesh(), space, this->log()),
         diffusivity_(space, k.diffusivity, this->log()), rate_(space, k.reaction_rate, this->log()),
@@ -132,7 +132,7 @@ private:
 
 // Checks that the space can run here; on CUDA, binds this rank to the GPU of its rank within
 // the node (ranks sharing a node share its GPUs round-robin). Collective.
-void check_space(const DofMap& dofmap, ExecutionSpace space) {
+void check_space(const fem::DofMap& dofmap, ExecutionSpace space) {
   if (space != ExecutionSpace::cuda)
     return;
   const MPI_Comm comm = dofmap.index_map().comm();
@@ -151,8 +151,9 @@ void check_space(const DofMap& dofmap, ExecutionSpace space) {
 
 template <class Element>
 std::unique_ptr<DeviceOperator>
-make_elasticity(const DofMap& dofmap, std::span<const double> lambda, std::span<const double> mu,
-                const DirichletConstraints* constraints, const MatrixFreeSettings& s) {
+make_elasticity(const fem::DofMap& dofmap, std::span<const double> lambda,
+                std::span<const double> mu, const fem::DirichletConstraints* constraints,
+                const MatrixFreeSettings& s) {
   if (s.precompute_geometry)
     return std::make_unique<ElasticityOperator<Element, kernels::PrecomputedGeometry>>(
         dofmap, lambda, mu, constraints, s.space);
@@ -189,7 +190,7 @@ namespace {
 // Runs the per-rank input checks of @p check; an error on any rank is thrown on every rank
 // (what follows is collective: a rank left alone in it would hang). Collective.
 template <class Check>
-void check_on_all_ranks(const DofMap& dofmap, const Check& check) {
+void check_on_all_ranks(const fem::DofMap& dofmap, const Check& check) {
   std::optional<std::string> error;
   try {
     check();
@@ -199,7 +200,8 @@ void check_on_all_ranks(const DofMap& dofmap, const Check& check) {
   mpi::throw_first_error<InputError>(dofmap.index_map().comm(), error);
 }
 
-void check_lame(const DofMap& dofmap, std::span<const double> lambda, std::span<const double> mu) {
+void check_lame(const fem::DofMap& dofmap, std::span<const double> lambda,
+                std::span<const double> mu) {
   const auto cells = static_cast<std::size_t>(dofmap.mesh().num_cells());
   RESORB_REQUIRE(lambda.size() == cells && mu.size() == cells, InputError,
                  fmt::format("matrix-free elasticity: {} and {} Lamé parameters for {} cells",
@@ -213,21 +215,23 @@ void check_lame(const DofMap& dofmap, std::span<const double> lambda, std::span<
 
 } // namespace
 
-MatrixFreeOperator MatrixFreeOperator::elasticity(const DofMap& dofmap,
+MatrixFreeOperator MatrixFreeOperator::elasticity(const fem::DofMap& dofmap,
                                                   std::span<const double> lambda,
                                                   std::span<const double> mu,
-                                                  const DirichletConstraints* constraints,
+                                                  const fem::DirichletConstraints* constraints,
                                                   const MatrixFreeSettings& settings) {
   impl::check_space(dofmap, settings.space);
   check_on_all_ranks(dofmap, [&] { check_lame(dofmap, lambda, mu); });
   if (dofmap.degree() == 1)
-    return MatrixFreeOperator(impl::make_elasticity<P1>(dofmap, lambda, mu, constraints, settings));
-  return MatrixFreeOperator(impl::make_elasticity<P2>(dofmap, lambda, mu, constraints, settings));
+    return MatrixFreeOperator(
+        impl::make_elasticity<fem::P1>(dofmap, lambda, mu, constraints, settings));
+  return MatrixFreeOperator(
+      impl::make_elasticity<fem::P2>(dofmap, lambda, mu, constraints, settings));
 }
 
 MatrixFreeOperator MatrixFreeOperator::reaction_diffusion(
-    const DofMap& dofmap, const ReactionDiffusionCoefficients& coefficients,
-    const DirichletConstraints* constraints, const MatrixFreeSettings& settings) {
+    const fem::DofMap& dofmap, const ReactionDiffusionCoefficients& coefficients,
+    const fem::DirichletConstraints* constraints, const MatrixFreeSettings& settings) {
   impl::check_space(dofmap, settings.space);
   check_on_all_ranks(dofmap, [&] {
     RESORB_REQUIRE(dofmap.degree() == 1, InputError,
@@ -283,7 +287,7 @@ int MatrixFreeOperator::block_size() const {
 ExecutionSpace MatrixFreeOperator::space() const {
   return op_->space();
 }
-const DofMap& MatrixFreeOperator::dofmap() const {
+const fem::DofMap& MatrixFreeOperator::dofmap() const {
   return op_->dofmap();
 }
 const TransferLog& MatrixFreeOperator::transfers() const {
@@ -383,4 +387,4 @@ void MatrixFreeOperator::lift(Vec g, Vec b) {
   RESORB_PETSC(VecRestoreArrayRead(ag.get(), &agv));
 }
 
-} // namespace resorb::fem
+} // namespace resorb::solvers

@@ -14,7 +14,7 @@
 
 #include <string>
 
-namespace resorb::fem::impl {
+namespace resorb::solvers::impl {
 
 namespace {
 
@@ -134,10 +134,10 @@ void cuda_copy_to_host(void* host, const void* device, std::size_t bytes) {
   RESORB_CUDA_FOR_EACH(kernels::CellApply<__VA_ARGS__>)                                            \
   RESORB_CUDA_FOR_EACH(kernels::CellDiagonal<__VA_ARGS__>)
 
-RESORB_CUDA_CELL_LOOPS(kernels::ElasticityAction<P1, kernels::PrecomputedGeometry>)
-RESORB_CUDA_CELL_LOOPS(kernels::ElasticityAction<P1, kernels::RecomputedGeometry>)
-RESORB_CUDA_CELL_LOOPS(kernels::ElasticityAction<P2, kernels::PrecomputedGeometry>)
-RESORB_CUDA_CELL_LOOPS(kernels::ElasticityAction<P2, kernels::RecomputedGeometry>)
+RESORB_CUDA_CELL_LOOPS(kernels::ElasticityAction<fem::P1, kernels::PrecomputedGeometry>)
+RESORB_CUDA_CELL_LOOPS(kernels::ElasticityAction<fem::P1, kernels::RecomputedGeometry>)
+RESORB_CUDA_CELL_LOOPS(kernels::ElasticityAction<fem::P2, kernels::PrecomputedGeometry>)
+RESORB_CUDA_CELL_LOOPS(kernels::ElasticityAction<fem::P2, kernels::RecomputedGeometry>)
 RESORB_CUDA_CELL_LOOPS(kernels::ReactionDiffusionAction<kernels::PrecomputedGeometry>)
 RESORB_CUDA_CELL_LOOPS(kernels::ReactionDiffusionAction<kernels::RecomputedGeometry>)
 RESORB_CUDA_FOR_EACH(kernels::ConstrainedRows)
@@ -152,4 +152,4 @@ RESORB_CUDA_FOR_EACH(kernels::Fill)
 template double cuda_sum<kernels::DotTerm>(LocalIndex, const kernels::DotTerm&);
 template double cuda_sum<kernels::NonPositive>(LocalIndex, const kernels::NonPositive&);
 
-} // namespace resorb::fem::impl
+} // namespace resorb::solvers::impl

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <map>
 
-namespace resorb::fem::impl {
+namespace resorb::solvers::impl {
 
 GhostExchange::GhostExchange(const IndexMap& map, int block_size, ExecutionSpace space,
                              TransferLog& log)
@@ -98,4 +98,4 @@ void GhostExchange::reverse(double* values, TransferLog& log) {
   for_each(space_, n_owned, kernels::UnpackAdd{owned_index_.data(), owned_buffer_.data(), values});
 }
 
-} // namespace resorb::fem::impl
+} // namespace resorb::solvers::impl

@@ -1,25 +1,16 @@
 #pragma once
 /// @file
-/// Media and alloys as data files (data/media/*.toml, data/alloys/*.toml, installed under
-/// share/resorb/data): every number with its unit and its source, read into the corrosion
-/// model's parameters. A name ("sbf") is looked up in the data directory; anything with a
-/// '/' or a ".toml" suffix is a file path.
+/// Alloys and media as types, read from their data files (data/alloys/*.toml,
+/// data/media/*.toml, installed under share/resorb/data): every number with its unit and its
+/// source, the one home of each published parameter. A name ("sbf") is looked up in the
+/// data directory (io::locate_data_file); anything with a '/' or a ".toml" suffix is a path.
 #include "resorb/physics/corrosion.hpp"
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
-namespace resorb::io {
-
-/// Where the data files are: $RESORB_DATA_DIR when set, else the installed
-/// share/resorb/data when it exists, else the source tree's data/ (builds run in place).
-[[nodiscard]] std::filesystem::path data_directory();
-/// The data file @p name_or_path: a path (it has a '/' or ends in .toml) as it is, or a
-/// name looked up as data_directory()/@p kind/NAME.toml ("alloys", "media", "cases").
-/// @throws InputError naming @p what ("alloy", ...), the path tried and the known names
-[[nodiscard]] std::filesystem::path
-locate_data_file(const std::string& name_or_path, const std::string& kind, const std::string& what);
+namespace resorb::physics {
 
 /// A calibration of an alloy's rate factor against a measured rate in one medium.
 struct AlloyCalibration {
@@ -49,15 +40,23 @@ struct Alloy {
 /// Reads a medium (name in data/media or a file path) into corrosion parameters for pure Mg.
 /// @throws InputError naming the file and key for a missing file, key or unit, an unknown
 ///         key, or a non-physical value
-[[nodiscard]] physics::CorrosionParameters read_medium(const std::string& name_or_path);
+[[nodiscard]] CorrosionParameters read_medium(const std::string& name_or_path);
 
 /// Reads an alloy (name in data/alloys or a file path). @throws InputError as read_medium()
 [[nodiscard]] Alloy read_alloy(const std::string& name_or_path);
 
 /// The corrosion parameters of @p alloy in medium @p medium_name: the medium's, with the
-/// alloy's Mg content and the rate factor of its calibration in that medium.
+/// alloy's Mg content and the rate factor of its calibration in that medium (reads the
+/// medium file; use the overload with a medium read once to read it once).
 /// @throws InputError when the alloy has no calibration for the medium (listing those it has)
-[[nodiscard]] physics::CorrosionParameters corrosion_parameters(const Alloy& alloy,
-                                                                const std::string& medium_name);
+[[nodiscard]] CorrosionParameters corrosion_parameters(const Alloy& alloy,
+                                                       const std::string& medium_name);
 
-} // namespace resorb::io
+/// The corrosion parameters of @p alloy in @p medium (read_medium() of the medium named
+/// @p medium_name): the medium's, with the alloy's Mg content and the rate factor of its
+/// calibration in that medium. @throws InputError as the other overload
+[[nodiscard]] CorrosionParameters corrosion_parameters(const Alloy& alloy,
+                                                       CorrosionParameters medium,
+                                                       const std::string& medium_name);
+
+} // namespace resorb::physics

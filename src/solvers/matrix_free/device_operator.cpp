@@ -7,10 +7,10 @@
 
 #include <algorithm>
 
-namespace resorb::fem::impl {
+namespace resorb::solvers::impl {
 
-DeviceOperator::DeviceOperator(const DofMap& dofmap, int block_size,
-                               const DirichletConstraints* constraints, ExecutionSpace space)
+DeviceOperator::DeviceOperator(const fem::DofMap& dofmap, int block_size,
+                               const fem::DirichletConstraints* constraints, ExecutionSpace space)
     : dofmap_(dofmap), block_size_(block_size), space_(space),
       owned_(block_size * dofmap.index_map().num_owned()),
       local_(block_size * dofmap.index_map().size_local()) {
@@ -79,4 +79,4 @@ double DeviceOperator::dot(const double* x, const double* y) {
   return mpi::sum(dofmap_.index_map().comm(), local);
 }
 
-} // namespace resorb::fem::impl
+} // namespace resorb::solvers::impl

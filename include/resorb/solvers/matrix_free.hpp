@@ -19,7 +19,7 @@
 #include <memory>
 #include <span>
 
-namespace resorb::fem {
+namespace resorb::solvers {
 
 namespace impl {
 class DeviceOperator;
@@ -43,7 +43,7 @@ struct ReactionDiffusionCoefficients {
   std::span<const double> reaction_fraction; ///< per local cell, 0..1 (empty: 1)
 };
 
-/// A matrix-free linear operator on the DOFs of a DofMap (block_size() values per node).
+/// A matrix-free linear operator on the DOFs of a fem::DofMap (block_size() values per node).
 class MatrixFreeOperator {
 public:
   /// Elasticity with per-cell Lamé parameters @p lambda and @p mu (Pa, one per local cell)
@@ -51,13 +51,13 @@ public:
   /// and constraints must outlive the operator; the coefficients are copied. Collective.
   /// @throws InputError for a non-positive μ or a space that is not available
   [[nodiscard]] static MatrixFreeOperator
-  elasticity(const DofMap& dofmap, std::span<const double> lambda, std::span<const double> mu,
-             const DirichletConstraints* constraints, const MatrixFreeSettings& settings = {});
+  elasticity(const fem::DofMap& dofmap, std::span<const double> lambda, std::span<const double> mu,
+             const fem::DirichletConstraints* constraints, const MatrixFreeSettings& settings = {});
   /// The scalar reaction–diffusion operator on a P1 @p dofmap. Collective.
   /// @throws InputError for a negative diffusivity, a P2 space or a space that is not available
   [[nodiscard]] static MatrixFreeOperator
-  reaction_diffusion(const DofMap& dofmap, const ReactionDiffusionCoefficients& coefficients,
-                     const DirichletConstraints* constraints,
+  reaction_diffusion(const fem::DofMap& dofmap, const ReactionDiffusionCoefficients& coefficients,
+                     const fem::DirichletConstraints* constraints,
                      const MatrixFreeSettings& settings = {});
 
   MatrixFreeOperator(MatrixFreeOperator&&) noexcept;
@@ -74,9 +74,9 @@ public:
   /// Where the operator runs.
   [[nodiscard]] ExecutionSpace space() const;
   /// The node numbering.
-  [[nodiscard]] const DofMap& dofmap() const;
+  [[nodiscard]] const fem::DofMap& dofmap() const;
 
-  /// y = A x. @p x and @p y are PETSc vectors with the owned layout of the DofMap (ghosted
+  /// y = A x. @p x and @p y are PETSc vectors with the owned layout of the fem::DofMap (ghosted
   /// or not). Collective.
   void apply(Vec x, Vec y);
   /// y = A x without the Dirichlet elimination. Collective.
@@ -103,4 +103,4 @@ private:
   std::unique_ptr<impl::DeviceOperator> op_;
 };
 
-} // namespace resorb::fem
+} // namespace resorb::solvers

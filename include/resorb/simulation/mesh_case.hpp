@@ -5,7 +5,7 @@
 /// the program turns it into imaging settings. Every key is documented in
 /// data/cases/femur_mesh.toml; unknown keys, missing units and malformed values are errors
 /// naming the file and the key.
-#include "resorb/io/config.hpp"
+#include "resorb/simulation/case.hpp"
 
 #include <array>
 #include <cstdint>
@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace resorb::io {
+namespace resorb::simulation {
 
 /// One image label to mesh (`[labels]`: `88 = "femur"` or `88 = {name, cell_size}`).
 struct LabelSpec {
@@ -81,4 +81,4 @@ struct LabelMeshConfig {
 /// @throws InputError naming @p context and the key
 [[nodiscard]] ImplantSpec parse_implant_spec(std::string_view text, std::string_view context);
 
-} // namespace resorb::io
+} // namespace resorb::simulation

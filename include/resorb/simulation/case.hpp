@@ -1,11 +1,13 @@
 #pragma once
 /// @file
-/// The `resorb run` configuration file (TOML). Every key is documented in the README; unknown
-/// keys, missing units and malformed values are errors naming the key. The config is plain
-/// data: the program (src/cli) turns it into physics objects and checks physical ranges
-/// (E > 0, −1 < ν < 0.5) with the key in the message.
+/// A case: what `resorb run` runs, as plain data, read from a TOML file (read_case(); every
+/// key is documented in data/cases/*.toml, unknown keys, missing units and malformed values
+/// are errors naming the file and the key) or built in C++. A Simulation turns it into
+/// physics objects and runs it; validate() checks physical ranges (E > 0, −1 < ν < 0.5)
+/// with the key in the message.
 
 #include "resorb/meshes/geometries.hpp"
+#include "resorb/physics/coupled_implant.hpp"
 #include "resorb/solvers/linear_solver.hpp"
 
 #include <array>
@@ -15,16 +17,7 @@
 #include <string>
 #include <vector>
 
-namespace resorb::io {
-
-/// One `[boundary.<surface>]` table: what is prescribed on a surface group.
-struct BoundarySpec {
-  std::string group;                             ///< surface group name (or tag number)
-  std::optional<std::array<bool, 3>> fix;        ///< components held at zero displacement
-  std::optional<std::array<double, 3>> force;    ///< total force, N
-  std::optional<std::array<double, 3>> traction; ///< traction, Pa
-  std::optional<double> pressure;                ///< pressure, Pa
-};
+namespace resorb::simulation {
 
 /// One `[materials.<volume>]` table.
 struct MaterialSpec {
@@ -52,16 +45,18 @@ struct BoneMaterialSpec {
   double min_E = 1e6;               ///< `min_E`, Pa
 };
 
-/// The `[corrosion]` table: run the magnesium corrosion model instead of elasticity.
+/// The `[corrosion]` table: run a corrosion model instead of a single elasticity solve.
 struct CorrosionSpec {
-  std::string model = "reaction_diffusion"; ///< `model`: "reaction_diffusion" or "surface_damage"
-  std::string metal_group = "implant";      ///< `metal`: the volume group that corrodes
-  std::string alloy = "pure_mg";            ///< `alloy`: data/alloys name or file
-  std::string medium = "sbf";               ///< `medium`: data/media name or file
+  /// `model`: a name in the corrosion model registry ("reaction_diffusion",
+  /// "surface_damage", or one an application added: CorrosionModels::add())
+  std::string model = "reaction_diffusion";
+  std::string metal_group = "implant"; ///< `metal`: the volume group that corrodes
+  std::string alloy = "pure_mg";       ///< `alloy`: data/alloys name or file
+  std::string medium = "sbf";          ///< `medium`: data/media name or file
   std::string hydroxide; ///< `hydroxide`: "published" or "stoichiometric" (default: the medium's)
   double end_time = 0.0; ///< `end_time`, s (required, with a unit)
-  double output_interval = 0.0;     ///< `output_interval`, s (default end_time / 24)
-  double checkpoint_interval = 0.0; ///< `checkpoint_interval`, s (default output_interval)
+  double output_interval = 0.0;     ///< `output_interval`, s (0: end_time / 24)
+  double checkpoint_interval = 0.0; ///< `checkpoint_interval`, s (0: output_interval)
   /// `stress_assisted`: the mechanics' hydrostatic stress speeds up dissolution (Gutman);
   /// needs `[boundary]` loads
   bool stress_assisted = false;
@@ -87,9 +82,11 @@ struct CorrosionSpec {
   std::vector<std::pair<std::string, double>> diffusivity_factor;
 };
 
-/// A parsed and validated run configuration.
-struct RunConfig {
-  std::filesystem::path file;                          ///< the configuration file itself
+/// A case: a parsed run configuration, or one built in C++.
+struct Case {
+  /// The configuration file it was read from (empty for a case built in C++); error
+  /// messages name it, and a Simulation copies it into its output directory.
+  std::filesystem::path file;
   std::optional<std::filesystem::path> mesh_file;      ///< `[mesh] file`, relative to the config
   double mesh_unit_m = 0.0;                            ///< `[mesh] unit` as metres per file unit
   std::optional<meshes::ScrewInBoneGeometry> generate; ///< `[mesh.screw_in_bone]` instead of a file
@@ -100,19 +97,31 @@ struct RunConfig {
   /// forces in `[boundary]` are for the whole part and are divided by it on the mesh;
   /// extensive results (volumes, Mg, H₂, stiffness, energy) are multiplied by it.
   double symmetry_factor = 1.0;
-  std::optional<CorrosionSpec> corrosion;          ///< `[corrosion]`: corrode instead of load
-  int degree = 1;                                  ///< `[fem] degree`
-  std::vector<MaterialSpec> materials;             ///< `[materials.*]`
-  std::optional<BoneMaterialSpec> bone_material;   ///< `[bone_material]` (elasticity runs)
-  std::vector<BoundarySpec> boundaries;            ///< `[boundary.*]`
-  std::optional<std::array<double, 3>> body_force; ///< `[body_force] value`, N/m^3
-  solvers::LinearSolverSettings solver;            ///< `[solver]`
-  std::string petsc_options;                       ///< `[solver] petsc_options`
-  std::filesystem::path output_directory;          ///< `[output] directory`, relative to the cwd
+  std::optional<CorrosionSpec> corrosion;             ///< `[corrosion]`: corrode instead of load
+  int degree = 1;                                     ///< `[fem] degree`
+  std::vector<MaterialSpec> materials;                ///< `[materials.*]`
+  std::optional<BoneMaterialSpec> bone_material;      ///< `[bone_material]` (elasticity runs)
+  std::vector<physics::BoundaryCondition> boundaries; ///< `[boundary.*]`
+  std::optional<std::array<double, 3>> body_force;    ///< `[body_force] value`, N/m^3
+  solvers::LinearSolverSettings solver;               ///< `[solver]`
+  std::string petsc_options;                          ///< `[solver] petsc_options`
+  /// `[output] directory`, relative to the cwd ("results" when read from a file): where a
+  /// Simulation writes timeseries.csv, the XDMF fields, summary.json and checkpoints. Empty
+  /// (a case built in C++): nothing is written unless observers are attached.
+  std::filesystem::path output_directory;
+
+  /// What error messages call this case: its file, or "case" for one built in C++.
+  [[nodiscard]] std::string name() const { return file.empty() ? "case" : file.string(); }
 };
 
-/// Reads and validates a configuration file.
+/// Reads and checks a configuration file (keys, units, the alloy and medium data files).
 /// @throws InputError naming the file and key (and line for TOML syntax errors)
-[[nodiscard]] RunConfig read_run_config(const std::filesystem::path& file);
+[[nodiscard]] Case read_case(const std::filesystem::path& file);
 
-} // namespace resorb::io
+/// Checks what a case built in C++ may get wrong and a file reader checks too: physical
+/// materials (E > 0, −1 < ν < 0.5), a corrosion end time, the coupling's keys. Fills the
+/// defaults of zero intervals (output every end_time / 24, checkpoint at every output).
+/// @throws InputError naming the case and the key
+void validate(Case& c);
+
+} // namespace resorb::simulation

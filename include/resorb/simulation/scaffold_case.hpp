@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-namespace resorb::io {
+namespace resorb::simulation {
 
 /// A parsed and validated `resorb scaffold` configuration.
 struct ScaffoldConfig {
@@ -33,4 +33,4 @@ struct ScaffoldConfig {
 /// @throws InputError naming the file and key
 [[nodiscard]] ScaffoldConfig read_scaffold_config(const std::filesystem::path& file);
 
-} // namespace resorb::io
+} // namespace resorb::simulation
